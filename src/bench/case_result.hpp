@@ -1,0 +1,56 @@
+#pragma once
+// What the runner measures for one case; reporters only read these.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bench/statistics.hpp"
+#include "reference/validation.hpp"
+#include "util/dtype.hpp"
+
+namespace qgemv::bench {
+
+enum class Status { ok, skipped, failed };
+std::string_view to_string(Status status);
+
+struct CaseKey {
+  std::string shape;
+  std::int64_t n = 0;
+  std::int64_t k = 0;
+  std::int64_t group_size = 0;
+  std::string kernel;
+  DType dtype = DType::fp32;
+  Storage storage = Storage::bb;
+};
+
+struct Timing {
+  std::string timer;                 // "gpu" (timestamp queries) or "host" (fallback)
+  std::vector<double> samples_s;     // one per timed dispatch, seconds
+  Summary summary;                   // of samples_s
+  std::vector<double> host_batch_s;  // host wall time per dispatch, one value per submitted batch
+  Summary host_summary;
+};
+
+struct Bytes {
+  std::int64_t weights = 0;
+  std::int64_t qparams = 0;
+  std::int64_t input = 0;
+  std::int64_t output = 0;
+  std::int64_t total() const { return weights + qparams + input + output; }
+};
+
+struct CaseResult {
+  CaseKey key;
+  std::uint64_t seed = 0;
+  std::int64_t count_per_token = 0;  // 0 when the shapes file has no token counts
+  Status status = Status::failed;
+  std::string message;  // why skipped/failed; empty when ok
+  std::optional<Timing> timing;
+  Bytes bytes;
+  double gbps = 0;  // bytes.total() / median GPU time, 1e9 bytes per second
+  std::optional<reference::ValidationResult> validation;
+  std::optional<double> speedup_vs_legacy;  // legacy median / this median, same dtype and storage
+};
+
+}  // namespace qgemv::bench

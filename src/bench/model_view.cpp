@@ -1,0 +1,29 @@
+#include "bench/model_view.hpp"
+
+#include <algorithm>
+
+namespace qgemv::bench {
+
+std::vector<TokenEstimate> estimate_tokens(const std::vector<CaseResult>& results) {
+  std::vector<TokenEstimate> out;
+  for (const auto& r : results) {
+    if (r.count_per_token <= 0) continue;
+    auto it = std::find_if(out.begin(), out.end(), [&](const TokenEstimate& e) {
+      return e.kernel == r.key.kernel && e.dtype == r.key.dtype && e.storage == r.key.storage;
+    });
+    if (it == out.end()) {
+      out.push_back({r.key.kernel, r.key.dtype, r.key.storage, 0, 0, 0, true});
+      it = out.end() - 1;
+    }
+    if (r.status != Status::ok || !r.timing) {
+      it->complete = false;
+      continue;
+    }
+    it->seconds_per_token += r.timing->summary.median * static_cast<double>(r.count_per_token);
+    it->bytes_per_token += r.bytes.total() * r.count_per_token;
+  }
+  for (auto& e : out) e.tokens_per_second = e.complete && e.seconds_per_token > 0 ? 1.0 / e.seconds_per_token : 0;
+  return out;
+}
+
+}  // namespace qgemv::bench

@@ -1,0 +1,28 @@
+#include "bench/problem.hpp"
+
+namespace qgemv::bench {
+
+std::uint64_t case_seed(std::uint64_t run_seed, const std::string& shape_name) {
+  // FNV-1a over the name, then a splitmix64 finaliser so nearby seeds give unrelated data.
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : shape_name) h = (h ^ c) * 1099511628211ull;
+  std::uint64_t z = run_seed ^ h;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+Problem::Problem(const config::Shape& shape, DType dtype, std::uint64_t seed, bool with_reference)
+    : shape_(shape), dtype_(dtype) {
+  data_ = quant::generate_random({shape.n, shape.k, shape.group_size}, seed);
+  quant::round_to_dtype(data_, dtype);
+  if (with_reference) reference_ = std::make_unique<reference::Reference>(reference::compute(data_));
+}
+
+const quant::PackedWeights& Problem::packed(quant::Layout layout) {
+  auto it = packed_.find(layout);
+  if (it == packed_.end()) it = packed_.emplace(layout, quant::pack(data_, layout)).first;
+  return it->second;
+}
+
+}  // namespace qgemv::bench

@@ -1,0 +1,53 @@
+#pragma once
+// The whole sweep: shapes x dtypes x kernels x storages on one device. Measures; never prints
+// (progress goes through a callback the CLI turns into a status line).
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "bench/case_result.hpp"
+#include "bench/runner.hpp"
+#include "config/shapes.hpp"
+#include "kernels/kernel_table.hpp"
+#include "vk/context.hpp"
+
+namespace qgemv::bench {
+
+struct SweepPlan {
+  config::ShapesFile shapes;
+  std::vector<const kernels::KernelDesc*> kernels;
+  std::vector<DType> dtypes;
+  std::vector<Storage> storages;
+  std::uint64_t seed = 0;
+  RunSettings settings;
+  vk_util::ContextOptions context_options;
+
+  std::size_t case_count() const { return shapes.shapes.size() * dtypes.size() * kernels.size() * storages.size(); }
+};
+
+struct Progress {
+  std::size_t done = 0;
+  std::size_t total = 0;
+  std::string current;  // e.g. "lm_head 128256x2048 coop fp32 bb"
+  double elapsed_s = 0;
+};
+
+struct SweepResult {
+  vk_util::DeviceInfo device;
+  std::vector<std::string> features;
+  std::vector<CaseResult> results;
+  bool incomplete = false;               // interrupted before every case ran
+  std::size_t validation_messages = 0;   // from the Khronos layer, when enabled
+  std::vector<std::string> first_validation_messages;
+  double wall_s = 0;
+};
+
+SweepResult run_sweep(const SweepPlan& plan, const std::function<void(const Progress&)>& on_progress,
+                      const std::atomic<bool>& interrupted);
+
+// Fills speedup_vs_legacy: legacy median / median of the same shape, dtype and storage.
+void fill_speedups(std::vector<CaseResult>& results);
+
+}  // namespace qgemv::bench

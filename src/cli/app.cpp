@@ -1,0 +1,156 @@
+#include "cli/app.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <ctime>
+#include <iostream>
+
+#include "bench/sweep.hpp"
+#include "cli/options.hpp"
+#include "report/console_report.hpp"
+#include "report/json_report.hpp"
+#include "report/output_file.hpp"
+#include "util/error.hpp"
+#include "vk/context.hpp"
+
+namespace qgemv::cli {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitInterrupted = 130;
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) {
+  g_interrupted = true;
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the program at once
+}
+
+template <typename T, typename Parse>
+std::vector<T> parse_list(const std::vector<std::string>& names, const char* flag, Parse parse) {
+  std::vector<T> out;
+  for (const auto& name : names) {
+    const auto value = parse(name);
+    if (!value) throw UsageError(fmt::format("{} {}: unknown value", flag, name));
+    if (std::find(out.begin(), out.end(), *value) == out.end()) out.push_back(*value);
+  }
+  if (out.empty()) throw UsageError(fmt::format("{}: give at least one value", flag));
+  return out;
+}
+
+bench::SweepPlan make_plan(const Options& o) {
+  bench::SweepPlan plan;
+  if (o.group_size && (*o.group_size <= 0 || *o.group_size % 32 != 0)) {
+    throw UsageError(fmt::format("--group-size {}: must be a positive multiple of 32", *o.group_size));
+  }
+  plan.shapes = config::load_shapes(o.shapes, o.group_size);
+  if (o.kernels.empty()) {
+    plan.kernels = kernels::default_kernels();
+  } else {
+    for (const auto& name : o.kernels) plan.kernels.push_back(&kernels::find_kernel(name));
+  }
+  plan.dtypes = parse_list<DType>(o.dtypes, "--dtype", parse_dtype);
+  plan.storages = parse_list<Storage>(o.storages, "--storage", parse_storage);
+  plan.seed = o.seed;
+  plan.settings.warmup = o.warmup;
+  plan.settings.repetitions = o.repetitions;
+  plan.settings.validate = !o.no_validate;
+  if (!o.dump.empty()) plan.settings.dump_dir = o.dump;
+  plan.context_options = {o.device, o.validation_layer};
+  return plan;
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+std::string host_name() {
+  char buffer[256] = {};
+  return ::gethostname(buffer, sizeof buffer - 1) == 0 ? buffer : "unknown";
+}
+
+int list_devices(const Options& o) {
+  vk_util::Instance instance(o.validation_layer);
+  const auto devices = vk_util::enumerate_devices(instance.get());
+  if (devices.empty()) throw EnvironmentError("no Vulkan device found: install a driver (Debian: mesa-vulkan-drivers)");
+  fmt::print("{:<5} {:<40} {:<10} {:<22} {:<8} {}\n", "index", "name", "type", "driver", "api", "subgroup");
+  for (const auto& d : devices) {
+    fmt::print("{:<5} {:<40} {:<10} {:<22} {:<8} {}\n", d.index, d.name, d.type,
+               fmt::format("{} {}", d.driver_name.empty() ? d.driver_id : d.driver_name, d.driver_version),
+               d.api_version, d.subgroup_size);
+  }
+  return kExitOk;
+}
+
+// A one-line status on stderr, only when it is a terminal.
+std::function<void(const bench::Progress&)> progress_printer(bool quiet) {
+  if (quiet || !::isatty(STDERR_FILENO)) return {};
+  return [](const bench::Progress& p) {
+    fmt::print(stderr, "\r\033[K[{}/{}] {:.0f}s {}", p.done + 1, p.total, p.elapsed_s, p.current);
+    std::fflush(stderr);
+  };
+}
+
+int exit_code_for(const bench::SweepResult& sweep, bool validation_layer) {
+  if (sweep.incomplete) return kExitInterrupted;
+  if (validation_layer && sweep.validation_messages > 0) return kExitFailed;
+  for (const auto& r : sweep.results) {
+    if (r.status == bench::Status::failed) return kExitFailed;
+  }
+  return kExitOk;
+}
+
+int run_sweep_command(const Options& o) {
+  const auto plan = make_plan(o);
+  if (!o.out.empty()) report::check_output_path(o.out, o.force);
+
+  std::signal(SIGINT, on_interrupt);
+  report::RunInfo info{utc_now(), host_name(), o.command_line, o.validation_layer, &plan, nullptr};
+  const auto progress = progress_printer(o.quiet);
+  const auto sweep = bench::run_sweep(plan, progress, g_interrupted);
+  if (progress) fmt::print(stderr, "\r\033[K");
+  info.sweep = &sweep;
+
+  if (!o.out.empty()) report::write_atomically(o.out, report::to_json(info).dump(2) + "\n");
+  if (!o.quiet) fmt::print("{}", report::console_table(info));
+  if (sweep.validation_messages > 0) {
+    fmt::print(stderr, "qgemv-bench: the validation layer reported {} message(s), first:\n", sweep.validation_messages);
+    for (const auto& m : sweep.first_validation_messages) fmt::print(stderr, "  {}\n", m);
+  }
+  return exit_code_for(sweep, o.validation_layer);
+}
+
+}  // namespace
+
+int run_app(int argc, char** argv) {
+  try {
+    const auto options = parse_options(argc, argv);
+    switch (options.command) {
+      case Command::exit_now: return options.exit_code;
+      case Command::list_devices: return list_devices(options);
+      case Command::run: return run_sweep_command(options);
+    }
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "qgemv-bench: {}\n", e.what());
+    return kExitUsage;
+  } catch (const EnvironmentError& e) {
+    fmt::print(stderr, "qgemv-bench: {}\n", e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "qgemv-bench: error: {}\n", e.what());
+    return kExitFailed;
+  }
+  return kExitFailed;
+}
+
+}  // namespace qgemv::cli

@@ -1,0 +1,8 @@
+#pragma once
+
+namespace qgemv::cli {
+
+// The whole program; returns the process exit code (SPEC §8: 0 ok, 1 a case failed, 2 usage).
+int run_app(int argc, char** argv);
+
+}  // namespace qgemv::cli

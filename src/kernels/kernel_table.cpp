@@ -1,0 +1,69 @@
+#include "kernels/kernel_table.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "util/embedded.hpp"
+#include "util/error.hpp"
+
+namespace qgemv::kernels {
+
+const std::vector<KernelDesc>& kernel_table() {
+  static const std::vector<KernelDesc> table = {
+      {"legacy", "u8vec4 loads, interleaved layout, worker 0 sums the partials",
+       quant::Layout::legacy_interleaved, 64, true},
+      {"coop", "one uvec4 load per 32 codes, block 4x8 layout, tree reduction",
+       quant::Layout::coop_block4x8, 8, false},
+      {"legacy_swapped_nibbles", "legacy decoding nibbles in the wrong order (test only)",
+       quant::Layout::legacy_interleaved, 64, true, true},
+      {"coop_swapped_nibbles", "coop decoding nibbles in the wrong order (test only)",
+       quant::Layout::coop_block4x8, 8, false, true},
+  };
+  return table;
+}
+
+std::vector<const KernelDesc*> default_kernels() {
+  std::vector<const KernelDesc*> out;
+  for (const auto& kernel : kernel_table()) {
+    if (!kernel.test_only) out.push_back(&kernel);
+  }
+  return out;
+}
+
+const KernelDesc& find_kernel(std::string_view name) {
+  std::string known;
+  for (const auto& kernel : kernel_table()) {
+    if (kernel.name == name) return kernel;
+    known += fmt::format("{}{}", known.empty() ? "" : ", ", kernel.name);
+  }
+  throw UsageError(fmt::format("unknown kernel '{}' (known: {})", name, known));
+}
+
+std::string variant_name(const KernelDesc& kernel, DType dtype, Storage storage) {
+  return fmt::format("{}.{}.{}", kernel.name, to_string(dtype), to_string(storage));
+}
+
+std::vector<std::uint32_t> load_spirv(const KernelDesc& kernel, DType dtype, Storage storage) {
+  const auto name = variant_name(kernel, dtype, storage);
+  for (const auto& [module_name, bytes] : embedded::spirv_modules()) {
+    if (module_name != name) continue;
+    std::vector<std::uint32_t> words(bytes.size() / 4);
+    std::memcpy(words.data(), bytes.data(), words.size() * 4);
+    return words;
+  }
+  throw UnsupportedError(fmt::format("variant {} is not built into this binary", name));
+}
+
+std::string unsupported_reason(const KernelDesc& kernel, DType dtype, Storage storage,
+                               const vk_util::DeviceFeatures& features) {
+  if (kernel.uses_8bit_storage && storage == Storage::bb && !features.storage_buffer_8bit) {
+    return "device lacks storageBuffer8BitAccess (u8vec4 weight loads)";
+  }
+  if (dtype == DType::fp16 && !features.storage_buffer_16bit) {
+    return "device lacks storageBuffer16BitAccess (fp16 buffers)";
+  }
+  return {};
+}
+
+}  // namespace qgemv::kernels

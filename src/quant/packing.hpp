@@ -1,0 +1,35 @@
+#pragma once
+// GPU weight layouts of SPEC §2. Channel rows of qparams are padded to a multiple of 8
+// (padded_n) with scale 0 and zero 0 so every 8-channel block is vec4-aligned; padded weight
+// codes are 8, so padded channels compute exactly 0 and are never written.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "quant/quant_data.hpp"
+
+namespace qgemv::quant {
+
+enum class Layout { legacy_interleaved, coop_block4x8 };
+
+struct PackedWeights {
+  Layout layout;
+  std::vector<std::uint8_t> weights;  // raw bytes as uploaded
+  std::vector<float> qparams;         // fp32 values; converted to the dtype at upload
+};
+
+// Legacy: bytes [K][N8*4]; byte i of block n8 at row k = q[8n8+i][k] << 4 | q[8n8+4+i][k].
+// qparams [K/G][2][padded_n]: a row of scales, then a row of zeros.
+PackedWeights pack_legacy(const QuantData& data);
+
+// Coop: uvec4 P[N8][K/4]; component r of block (n8, k4) holds k = 4*k4 + r for channels
+// 8*n8 + c, channel c in bits 4*(7-c)..4*(7-c)+3. qparams [K/G][padded_n][2] (scale, zero) pairs.
+PackedWeights pack_coop(const QuantData& data);
+
+PackedWeights pack(const QuantData& data, Layout layout);
+
+// Bytes of x / qparams / y in the GPU's element type (fp32 as is, fp16 as binary16).
+std::vector<std::uint8_t> to_storage_bytes(std::span<const float> values, DType dtype);
+std::vector<float> from_storage_bytes(std::span<const std::uint8_t> bytes, DType dtype);
+
+}  // namespace qgemv::quant

@@ -1,0 +1,89 @@
+#include "report/console_report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "bench/model_view.hpp"
+
+namespace qgemv::report {
+namespace {
+
+using Row = std::vector<std::string>;
+
+std::string validation_cell(const bench::CaseResult& r) {
+  if (r.status == bench::Status::skipped) return "skipped: " + r.message;
+  if (r.status == bench::Status::failed) return "FAILED: " + r.message;
+  if (!r.validation) return "not checked";
+  return fmt::format("ok (nrmse {:.1e})", r.validation->nrmse);
+}
+
+Row make_row(const bench::CaseResult& r) {
+  const bool timed = r.timing.has_value();
+  return {r.key.shape,
+          fmt::format("{}x{}", r.key.n, r.key.k),
+          std::to_string(r.key.group_size),
+          r.key.kernel,
+          std::string(to_string(r.key.dtype)),
+          std::string(to_string(r.key.storage)),
+          timed ? fmt::format("{:.2f}", r.timing->summary.median * 1e6) : "-",
+          timed ? fmt::format("{:.1f}", r.gbps) : "-",
+          r.speedup_vs_legacy ? fmt::format("{:.2f}x", *r.speedup_vs_legacy) : "-",
+          timed && r.timing->timer != "gpu" ? "host" : "",
+          validation_cell(r)};
+}
+
+std::string render(const std::vector<Row>& rows) {
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      // Numbers right-aligned, text left-aligned; the last column is never padded.
+      const bool numeric = c >= 6 && c <= 8;
+      if (c + 1 == row.size()) line += row[c];
+      else line += numeric ? fmt::format("{:>{}}  ", row[c], width[c]) : fmt::format("{:<{}}  ", row[c], width[c]);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string model_footer(const RunInfo& info) {
+  const auto estimates = bench::estimate_tokens(info.sweep->results);
+  if (estimates.empty()) return {};
+  std::string out = fmt::format("\nPer token ({}, {} layers): GEMV time, weight traffic, tokens/s bound\n",
+                                info.plan->shapes.name, info.plan->shapes.layers);
+  for (const auto& e : estimates) {
+    if (!e.complete) {
+      out += fmt::format("  {:<24} incomplete (a shape did not run ok)\n",
+                         fmt::format("{} {} {}", e.kernel, to_string(e.dtype), to_string(e.storage)));
+      continue;
+    }
+    out += fmt::format("  {:<24} {:>10.1f} us/token  {:>8.1f} MB moved/token  {:>9.1f} tokens/s\n",
+                       fmt::format("{} {} {}", e.kernel, to_string(e.dtype), to_string(e.storage)),
+                       e.seconds_per_token * 1e6, e.bytes_per_token * 1e-6, e.tokens_per_second);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string console_table(const RunInfo& info) {
+  const auto& sweep = *info.sweep;
+  std::vector<Row> rows = {{"shape", "NxK", "G", "kernel", "dtype", "storage", "median us", "GB/s", "speedup",
+                            "timer", "validation"}};
+  for (const auto& r : sweep.results) rows.push_back(make_row(r));
+  std::string out = fmt::format("qgemv-bench on {} ({}, driver {} {})\n", sweep.device.name, sweep.device.type,
+                                sweep.device.driver_name, sweep.device.driver_version);
+  out += render(rows);
+  out += model_footer(info);
+  if (sweep.incomplete) out += "\nINCOMPLETE: the sweep was interrupted; the results above are what it measured.\n";
+  return out;
+}
+
+}  // namespace qgemv::report

@@ -1,0 +1,133 @@
+#include "report/json_report.hpp"
+
+#include "bench/model_view.hpp"
+#include "version.hpp"
+
+namespace qgemv::report {
+namespace {
+
+using nlohmann::json;
+
+json summary_json(const bench::Summary& s) {
+  return {{"count", s.count}, {"median", s.median}, {"min", s.min},
+          {"max", s.max},     {"mean", s.mean},     {"stddev", s.stddev}};
+}
+
+json device_json(const vk_util::DeviceInfo& d) {
+  return {{"index", d.index},
+          {"name", d.name},
+          {"type", d.type},
+          {"vendor_id", d.vendor_id},
+          {"device_id", d.device_id},
+          {"api_version", d.api_version},
+          {"driver_version", d.driver_version},
+          {"driver_id", d.driver_id},
+          {"driver_name", d.driver_name},
+          {"driver_info", d.driver_info},
+          {"subgroup_size", d.subgroup_size},
+          {"timestamp_period_ns", d.timestamp_period_ns},
+          {"timestamp_valid_bits", d.timestamp_valid_bits},
+          {"max_storage_buffer_range", d.max_storage_buffer_range},
+          {"max_image_dimension_2d", d.max_image_dimension_2d},
+          {"max_workgroup_count_x", d.max_workgroup_count_x},
+          {"device_local_bytes", d.device_local_bytes}};
+}
+
+json validation_json(const reference::ValidationResult& v) {
+  return {{"passed", v.passed},
+          {"max_abs_error", v.max_abs_error},
+          {"max_rel_error", v.max_rel_error},
+          {"nrmse", v.nrmse},
+          {"non_finite", v.non_finite},
+          {"out_of_bounds", v.out_of_bounds},
+          {"tolerance", {{"nrmse", v.tolerance.nrmse}, {"abs_factor", v.tolerance.abs_factor},
+                         {"out_rounding", v.tolerance.out_rounding}}},
+          {"message", v.message}};
+}
+
+json result_json(const bench::CaseResult& r) {
+  json j = {{"shape", r.key.shape},
+            {"n", r.key.n},
+            {"k", r.key.k},
+            {"group_size", r.key.group_size},
+            {"kernel", r.key.kernel},
+            {"dtype", to_string(r.key.dtype)},
+            {"storage", to_string(r.key.storage)},
+            {"seed", r.seed},
+            {"count_per_token", r.count_per_token},
+            {"status", to_string(r.status)},
+            {"message", r.message},
+            {"bytes", {{"weights", r.bytes.weights}, {"qparams", r.bytes.qparams}, {"input", r.bytes.input},
+                       {"output", r.bytes.output}, {"total", r.bytes.total()}}},
+            {"gbps", r.timing ? json(r.gbps) : json(nullptr)},
+            {"speedup_vs_legacy", r.speedup_vs_legacy ? json(*r.speedup_vs_legacy) : json(nullptr)},
+            {"validation", r.validation ? validation_json(*r.validation) : json(nullptr)}};
+  if (r.timing) {
+    auto t = summary_json(r.timing->summary);
+    t["timer"] = r.timing->timer;
+    t["unit"] = "s";
+    t["samples"] = r.timing->samples_s;
+    t["host_per_dispatch"] = summary_json(r.timing->host_summary);
+    t["host_per_dispatch"]["samples"] = r.timing->host_batch_s;
+    j["timing"] = t;
+  } else {
+    j["timing"] = nullptr;
+  }
+  return j;
+}
+
+json settings_json(const bench::SweepPlan& plan, const RunInfo& info) {
+  json kernels = json::array(), dtypes = json::array(), storages = json::array();
+  for (const auto* k : plan.kernels) kernels.push_back(k->name);
+  for (auto d : plan.dtypes) dtypes.push_back(to_string(d));
+  for (auto s : plan.storages) storages.push_back(to_string(s));
+  return {{"shapes_file", plan.shapes.name},
+          {"shapes_source", plan.shapes.source},
+          {"kernels", kernels},
+          {"dtypes", dtypes},
+          {"storages", storages},
+          {"seed", plan.seed},
+          {"warmup", plan.settings.warmup},
+          {"repetitions", plan.settings.repetitions},
+          {"validate", plan.settings.validate},
+          {"cold_cache", "off"},
+          {"validation_layer", info.validation_layer},
+          {"command_line", info.command_line}};
+}
+
+json model_json(const bench::SweepPlan& plan, const std::vector<bench::CaseResult>& results) {
+  json per_variant = json::array();
+  for (const auto& e : bench::estimate_tokens(results)) {
+    per_variant.push_back({{"kernel", e.kernel},
+                           {"dtype", to_string(e.dtype)},
+                           {"storage", to_string(e.storage)},
+                           {"complete", e.complete},
+                           {"gemv_seconds_per_token", e.seconds_per_token},
+                           {"bytes_per_token", e.bytes_per_token},
+                           {"tokens_per_second_bound", e.tokens_per_second}});
+  }
+  if (per_variant.empty()) return nullptr;
+  return {{"name", plan.shapes.name}, {"layers", plan.shapes.layers}, {"per_variant", per_variant}};
+}
+
+}  // namespace
+
+nlohmann::json to_json(const RunInfo& info) {
+  const auto& sweep = *info.sweep;
+  json results = json::array();
+  for (const auto& r : sweep.results) results.push_back(result_json(r));
+  return {{"schema_version", kSchemaVersion},
+          {"tool", {{"name", "qgemv-bench"}, {"version", build_info::kVersion}, {"git_commit", build_info::kGitCommit}}},
+          {"context", {{"date", info.date},
+                       {"host", info.host},
+                       {"device", device_json(sweep.device)},
+                       {"features", sweep.features},
+                       {"validation_messages", sweep.validation_messages},
+                       {"wall_seconds", sweep.wall_s}}},
+          {"settings", settings_json(*info.plan, info)},
+          {"complete", !sweep.incomplete},
+          {"results", results},
+          {"model", model_json(*info.plan, sweep.results)}};
+}
+
+}  // namespace qgemv::report

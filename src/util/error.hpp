@@ -1,0 +1,27 @@
+#pragma once
+// Error categories map one-to-one onto the process exit codes of SPEC §8, so the single
+// catch site in main() can pick the code without inspecting messages.
+#include <stdexcept>
+#include <string>
+
+namespace qgemv {
+
+// Bad usage: malformed shapes file, unknown option value, out-of-range device. Exit code 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The machine cannot run Vulkan at all (no loader, no device). Exit code 2.
+class EnvironmentError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A single case cannot run on this device (too large, missing feature): it is skipped, not failed.
+class UnsupportedError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace qgemv

@@ -1,0 +1,194 @@
+#include "vk/context.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "util/error.hpp"
+
+VULKAN_HPP_DEFAULT_DISPATCH_LOADER_DYNAMIC_STORAGE
+
+namespace qgemv::vk_util {
+namespace {
+
+constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
+constexpr const char* kInstallHint =
+    "install a Vulkan loader and driver (Debian/Ubuntu: apt-get install libvulkan1 mesa-vulkan-drivers)";
+constexpr std::size_t kKeptMessages = 8;
+
+VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(VkDebugUtilsMessageSeverityFlagBitsEXT,
+                                                     VkDebugUtilsMessageTypeFlagsEXT,
+                                                     const VkDebugUtilsMessengerCallbackDataEXT* data,
+                                                     void* user) {
+  auto* log = static_cast<ValidationLog*>(user);
+  std::lock_guard lock(log->mutex);
+  ++log->count;
+  if (log->first_messages.size() < kKeptMessages) log->first_messages.emplace_back(data->pMessage);
+  return VK_FALSE;
+}
+
+bool has_layer(const vk::raii::Context& context, const char* name) {
+  for (const auto& layer : context.enumerateInstanceLayerProperties()) {
+    if (std::string_view(layer.layerName.data()) == name) return true;
+  }
+  return false;
+}
+
+vk::raii::Context load_vulkan() {
+  try {
+    return vk::raii::Context();
+  } catch (const std::exception& e) {
+    throw EnvironmentError(fmt::format("no Vulkan loader could be opened ({}): {}", e.what(), kInstallHint));
+  }
+}
+
+bool contains_case_insensitive(std::string_view haystack, std::string_view needle) {
+  auto lower = [](unsigned char c) { return static_cast<char>(std::tolower(c)); };
+  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                        [&](char a, char b) { return lower(a) == lower(b); });
+  return it != haystack.end();
+}
+
+bool has_device_extension(const vk::raii::PhysicalDevice& device, std::string_view name) {
+  for (const auto& ext : device.enumerateDeviceExtensionProperties()) {
+    if (name == ext.extensionName.data()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> DeviceFeatures::enabled_names() const {
+  std::vector<std::string> names;
+  if (storage_buffer_8bit) names.emplace_back("storageBuffer8BitAccess");
+  if (storage_buffer_16bit) names.emplace_back("storageBuffer16BitAccess");
+  if (shader_int8) names.emplace_back("shaderInt8");
+  if (shader_float16) names.emplace_back("shaderFloat16");
+  if (timestamps) names.emplace_back("timestamps");
+  return names;
+}
+
+Instance::Instance(bool validation_layer) : context_(load_vulkan()) {
+  // Vulkan 1.1 is the floor (phones); ask for 1.2 where the loader has it for driver properties.
+  const std::uint32_t loader_version = context_.enumerateInstanceVersion();
+  const std::uint32_t api = loader_version >= VK_API_VERSION_1_2 ? VK_API_VERSION_1_2 : VK_API_VERSION_1_1;
+  if (loader_version < VK_API_VERSION_1_1) {
+    throw EnvironmentError("the Vulkan loader is older than 1.1, which qgemv-bench needs: " +
+                           std::string(kInstallHint));
+  }
+  vk::ApplicationInfo app("qgemv-bench", 1, "qgemv-bench", 1, api);
+  std::vector<const char*> layers;
+  std::vector<const char*> extensions;
+  if (validation_layer) {
+    if (!has_layer(context_, kValidationLayer)) {
+      throw EnvironmentError(fmt::format("{} is not installed (Debian: apt-get install vulkan-validationlayers)",
+                                         kValidationLayer));
+    }
+    layers.push_back(kValidationLayer);
+    extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+  }
+  vk::InstanceCreateInfo info({}, &app, layers, extensions);
+  try {
+    instance_ = vk::raii::Instance(context_, info);
+  } catch (const vk::SystemError& e) {
+    throw EnvironmentError(fmt::format("creating a Vulkan instance failed ({}): {}", e.what(), kInstallHint));
+  }
+  if (validation_layer) {
+    using Severity = vk::DebugUtilsMessageSeverityFlagBitsEXT;
+    using Type = vk::DebugUtilsMessageTypeFlagBitsEXT;
+    vk::DebugUtilsMessengerCreateInfoEXT messenger_info(
+        {}, Severity::eWarning | Severity::eError, Type::eGeneral | Type::eValidation | Type::ePerformance,
+        &on_validation_message, log_.get());
+    messenger_ = vk::raii::DebugUtilsMessengerEXT(instance_, messenger_info);
+  }
+}
+
+std::uint32_t select_device(const std::vector<DeviceInfo>& devices, const std::string& selector) {
+  if (devices.empty()) throw EnvironmentError(fmt::format("no Vulkan device found: {}", kInstallHint));
+  if (selector.empty()) {
+    auto rank = [](const DeviceInfo& d) {
+      static const std::vector<std::string> order = {"discrete", "integrated", "virtual", "cpu"};
+      return std::find(order.begin(), order.end(), d.type) - order.begin();
+    };
+    return std::min_element(devices.begin(), devices.end(),
+                            [&](const auto& a, const auto& b) { return rank(a) < rank(b); })
+        ->index;
+  }
+  std::string names;
+  for (const auto& d : devices) names += fmt::format("{}{}: {}", names.empty() ? "" : ", ", d.index, d.name);
+  if (std::all_of(selector.begin(), selector.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    const auto index = std::stoul(selector);
+    if (index >= devices.size()) {
+      throw UsageError(fmt::format("--device {}: out of range (devices: {})", selector, names));
+    }
+    return static_cast<std::uint32_t>(index);
+  }
+  for (const auto& d : devices) {
+    if (contains_case_insensitive(d.name, selector)) return d.index;
+  }
+  throw UsageError(fmt::format("--device {}: no device name contains it (devices: {})", selector, names));
+}
+
+Context::Context(const ContextOptions& options)
+    : instance_(std::make_unique<Instance>(options.validation_layer)) {
+  vk::raii::PhysicalDevices physical_devices(instance_->get());
+  std::vector<DeviceInfo> infos;
+  for (std::uint32_t i = 0; i < physical_devices.size(); ++i) infos.push_back(describe(physical_devices[i], i));
+  const auto chosen = select_device(infos, options.device_selector);
+  physical_ = std::move(physical_devices[chosen]);
+  info_ = infos[chosen];
+
+  const auto families = physical_.getQueueFamilyProperties();
+  auto family = std::find_if(families.begin(), families.end(),
+                             [](const auto& f) { return bool(f.queueFlags & vk::QueueFlagBits::eCompute); });
+  if (family == families.end()) throw EnvironmentError(info_.name + " has no compute queue");
+  queue_family_ = static_cast<std::uint32_t>(family - families.begin());
+  info_.timestamp_valid_bits = family->timestampValidBits;
+  features_.timestamps = family->timestampValidBits > 0;
+
+  // Before 1.2 the 8-bit storage and float16/int8 structs exist only through their extensions.
+  const bool core12 = physical_.getProperties().apiVersion >= VK_API_VERSION_1_2;
+  std::vector<const char*> extensions;
+  const bool has8 = core12 || has_device_extension(physical_, VK_KHR_8BIT_STORAGE_EXTENSION_NAME);
+  const bool has_f16i8 = core12 || has_device_extension(physical_, VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME);
+  if (!core12 && has8) extensions.push_back(VK_KHR_8BIT_STORAGE_EXTENSION_NAME);
+  if (!core12 && has_f16i8) extensions.push_back(VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME);
+
+  vk::PhysicalDeviceFeatures2 query;
+  vk::PhysicalDevice16BitStorageFeatures storage16;
+  vk::PhysicalDevice8BitStorageFeatures storage8;
+  vk::PhysicalDeviceShaderFloat16Int8Features float16_int8;
+  query.pNext = &storage16;
+  void** tail = &storage16.pNext;
+  if (has8) { *tail = &storage8; tail = &storage8.pNext; }
+  if (has_f16i8) { *tail = &float16_int8; tail = &float16_int8.pNext; }
+  (*physical_).getFeatures2(&query, *instance_->get().getDispatcher());
+
+  // Enable exactly the features the kernels use, nothing the device happens to have besides.
+  features_.storage_buffer_16bit = storage16.storageBuffer16BitAccess;
+  features_.storage_buffer_8bit = storage8.storageBuffer8BitAccess;
+  features_.shader_int8 = float16_int8.shaderInt8;
+  features_.shader_float16 = float16_int8.shaderFloat16;
+  vk::PhysicalDevice16BitStorageFeatures enable16;
+  enable16.storageBuffer16BitAccess = features_.storage_buffer_16bit;
+  vk::PhysicalDevice8BitStorageFeatures enable8;
+  enable8.storageBuffer8BitAccess = features_.storage_buffer_8bit;
+  vk::PhysicalDeviceShaderFloat16Int8Features enable_f16i8;
+  enable_f16i8.shaderInt8 = features_.shader_int8;
+  enable_f16i8.shaderFloat16 = features_.shader_float16;
+  vk::PhysicalDeviceFeatures2 enable;
+  enable.pNext = &enable16;
+  tail = &enable16.pNext;
+  if (has8) { *tail = &enable8; tail = &enable8.pNext; }
+  if (has_f16i8) { *tail = &enable_f16i8; tail = &enable_f16i8.pNext; }
+
+  const float priority = 1.0f;
+  vk::DeviceQueueCreateInfo queue_info({}, queue_family_, 1, &priority);
+  vk::DeviceCreateInfo device_info({}, queue_info, {}, extensions);
+  device_info.pNext = &enable;
+  device_ = vk::raii::Device(physical_, device_info);
+  queue_ = vk::raii::Queue(device_, queue_family_, 0);
+}
+
+}  // namespace qgemv::vk_util

@@ -1,0 +1,169 @@
+// The qgemv-bench binary as a user runs it: exit codes, messages, result file, --dump.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("qgemv_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  CliRun run(const std::string& args) const {
+    const auto out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+    const std::string command =
+        std::string(QGEMV_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string() + " </dev/null";
+    const int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
+  }
+
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+
+  fs::path dir_;
+};
+
+constexpr const char* kFast = " --warmup 1 --repetitions 3 --quiet";
+
+TEST_F(Cli, VersionAndHelpExitZero) {
+  EXPECT_EQ(run("--version").exit_code, 0);
+  const auto help = run("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--shapes"), std::string::npos);
+}
+
+TEST_F(Cli, ListDevicesPrintsATable) {
+  const auto r = run("list-devices");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("index"), std::string::npos);
+  EXPECT_NE(r.out.find("\n0 "), std::string::npos);
+}
+
+TEST_F(Cli, BadUsageExitsTwoWithOneLine) {
+  struct Case {
+    std::string args;
+    std::string expected;
+  };
+  const auto bad = write("bad.json", R"({"name": "b", "shapes": [{"name": "a", "n": 8, "k": 64, "bogus": 1}]})");
+  const auto broken = write("broken.json", R"({"name": "b", "shapes": [)");
+  const std::vector<Case> cases = {
+      {"--shapes " + (dir_ / "nope.json").string(), "nope.json"},
+      {"--shapes " + bad.string(), "$.shapes[0]: unknown key \"bogus\""},
+      {"--shapes " + broken.string(), "invalid JSON"},
+      {"--shapes smoke.json --kernels legacy,fast", "unknown kernel 'fast'"},
+      {"--shapes smoke.json --dtype fp64", "--dtype fp64"},
+      {"--shapes smoke.json --storage xx", "--storage xx"},
+      {"--shapes smoke.json --group-size 48", "48"},
+      {"--shapes smoke.json --device 99", "--device 99: out of range"},
+      {"--shapes smoke.json --device no-such-gpu", "no device name contains it"},
+      {"--shapes smoke.json --repetitions 0", "--repetitions"},
+      {"--no-such-flag", "no-such-flag"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.args);
+    const auto r = run(c.args);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(c.expected), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;  // nothing ran
+  }
+}
+
+TEST_F(Cli, SmokeRunWritesTheResultDocument) {
+  const auto out = dir_ / "result.json";
+  const auto r = run("--shapes smoke.json --validation-layer --out " + out.string() + kFast);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(read_file(out));
+  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_TRUE(doc["complete"].get<bool>());
+  EXPECT_EQ(doc["context"]["validation_messages"], 0);
+  EXPECT_FALSE(doc["context"]["device"]["name"].get<std::string>().empty());
+  EXPECT_EQ(doc["settings"]["repetitions"], 3);
+  ASSERT_EQ(doc["results"].size(), 10u);  // 5 smoke shapes x 2 kernels
+  for (const auto& result : doc["results"]) {
+    EXPECT_EQ(result["status"], "ok") << result.dump();
+    EXPECT_TRUE(result["validation"]["passed"].get<bool>());
+    EXPECT_EQ(result["timing"]["samples"].size(), 3u);
+    EXPECT_GT(result["gbps"].get<double>(), 0.0);
+    const auto& bytes = result["bytes"];
+    EXPECT_EQ(bytes["weights"].get<std::int64_t>(),
+              (result["n"].get<std::int64_t>() + 7) / 8 * 8 * result["k"].get<std::int64_t>() / 2);
+    EXPECT_EQ(bytes["input"].get<std::int64_t>(), result["k"].get<std::int64_t>() * 4);
+  }
+}
+
+TEST_F(Cli, ExistingResultFileIsNotOverwritten) {
+  const auto out = write("result.json", "keep me");
+  const auto r = run("--shapes smoke.json --out " + out.string() + kFast);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--force"), std::string::npos);
+  EXPECT_EQ(read_file(out), "keep me");
+  EXPECT_EQ(run("--shapes smoke.json --force --out " + out.string() + kFast).exit_code, 0);
+  EXPECT_NE(read_file(out), "keep me");
+}
+
+TEST_F(Cli, ValidationFailureExitsOne) {
+  const auto r = run("--shapes smoke.json --kernels coop_swapped_nibbles" + std::string(kFast));
+  EXPECT_EQ(r.exit_code, 1);
+}
+
+// The dumped arrays reproduce the reference and the GPU output when recomputed in NumPy.
+TEST_F(Cli, DumpWritesNpyFilesNumpyCanCheck) {
+  // Debian's interpreter, where python3-numpy installs, even when another python3 comes first in PATH.
+  const std::string python = fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  if (std::system((python + " -c 'import numpy' >/dev/null 2>&1").c_str()) != 0) {
+    GTEST_SKIP() << "python3-numpy missing";
+  }
+  const auto shapes = write("one.json", R"({"name": "one", "shapes": [{"name": "a", "n": 13, "k": 128, "group_size": 64}]})");
+  const auto dump = dir_ / "dump";
+  ASSERT_EQ(run("--shapes " + shapes.string() + " --kernels coop --dump " + dump.string() + kFast).exit_code, 0);
+  const auto folder = dump / "a.coop.fp32.bb";
+  for (const char* f : {"q.npy", "scale.npy", "zero.npy", "x.npy", "y.npy", "y_ref.npy", "manifest.json"}) {
+    EXPECT_TRUE(fs::exists(folder / f)) << f;
+  }
+  const auto manifest = nlohmann::json::parse(read_file(folder / "manifest.json"));
+  EXPECT_EQ(manifest["n"], 13);
+  EXPECT_EQ(manifest["group_size"], 64);
+  const auto script = write("check.py", R"(import numpy as np, sys
+d = sys.argv[1]
+q, s, z, x = (np.load(f"{d}/{n}.npy") for n in ("q", "scale", "zero", "x"))
+y, y_ref = np.load(f"{d}/y.npy"), np.load(f"{d}/y_ref.npy")
+assert q.dtype == np.uint8 and q.shape == (13, 128) and q.max() <= 15
+assert s.shape == (2, 13) and z.shape == (2, 13) and x.shape == (128,)
+w = (q.astype(np.float64) - 8) * np.repeat(s.T, 64, axis=1) + np.repeat(z.T, 64, axis=1)
+ref = w @ x.astype(np.float64)
+assert np.allclose(ref, y_ref, rtol=1e-12, atol=1e-12), (ref, y_ref)
+assert np.allclose(y, ref, rtol=1e-4, atol=1e-5), (y, ref)
+)");
+  EXPECT_EQ(std::system((python + " " + script.string() + " " + folder.string()).c_str()), 0);
+}
+
+}  // namespace
