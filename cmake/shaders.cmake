@@ -28,9 +28,9 @@ function(qgemv_shader_variant name source)
   set(QGEMV_SPIRV_FILES ${QGEMV_SPIRV_FILES} ${spv} PARENT_SCOPE)
 endfunction()
 
-set(QGEMV_DTYPES fp32)
-set(QGEMV_STORAGES bb)
-foreach(kernel legacy coop)
+set(QGEMV_DTYPES fp32 fp16)
+set(QGEMV_STORAGES bb bt tt)
+foreach(kernel legacy coop coop_tuned)
   string(TOUPPER ${kernel} kernel_upper)
   foreach(dtype IN LISTS QGEMV_DTYPES)
     string(TOUPPER ${dtype} dtype_upper)
@@ -44,6 +44,10 @@ foreach(kernel legacy coop)
     endforeach()
   endforeach()
 endforeach()
+
+# Same-run roofline (SPEC §4): achievable read and copy bandwidth.
+qgemv_shader_variant(bandwidth_read bandwidth_read.comp)
+qgemv_shader_variant(bandwidth_copy bandwidth_copy.comp)
 
 string(REPLACE ";" "|" QGEMV_SPIRV_ENTRIES_ARG "${QGEMV_SPIRV_ENTRIES}")
 set(EMBEDDED_SPIRV_CPP ${CMAKE_BINARY_DIR}/generated/embedded_spirv.cpp)

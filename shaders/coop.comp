@@ -8,7 +8,7 @@
 #define THREADS 64
 layout(local_size_x = THREADS) in;
 
-layout(std430, binding = BINDING_WEIGHTS) readonly buffer Weights { uvec4 weights[]; };
+#include "block4x8_weights.glsl"
 
 // [channel][thread]: each tree level reads contiguous threads of one channel.
 shared float partials[8][THREADS];
@@ -42,15 +42,11 @@ void main() {
       }
       loaded_group = g;
     }
-    const uvec4 packed = weights[n8 * k4_count + k4];
+    const uvec4 packed = load_weights(n8, k4, k4_count);
     const vec4 xv = load_x4(k4);
     [[unroll]] for (uint r = 0; r < 4; ++r) {
       [[unroll]] for (uint c = 0; c < 8; ++c) {
-#if defined(QGEMV_SWAP_NIBBLES)
-        const uint code = (packed[r] >> (4 * (c ^ 1u))) & 15u;
-#else
-        const uint code = (packed[r] >> (4 * (7u - c))) & 15u;
-#endif
+        const uint code = (packed[r] >> nibble_shift(c)) & 15u;
         acc[c] += xv[r] * dequantize(code, scale[c], zero[c]);
       }
     }
@@ -66,9 +62,8 @@ void main() {
   }
 
   if (t == 0) {
-    [[unroll]] for (uint c = 0; c < 8; ++c) {
-      const uint n = n8 * 8 + c;
-      if (n < pc.n) store_y(n, partials[c][0]);
-    }
+    float sums[8];
+    [[unroll]] for (uint c = 0; c < 8; ++c) sums[c] = partials[c][0];
+    store_block(n8, sums);
   }
 }

@@ -3,7 +3,6 @@
 // a workgroup computes 64 outputs (8 blocks of 8 channels x 8 workers along K), and worker 0 of
 // each block alone sums the 8 partials. Kept faithful to the shader it reproduces: the point of
 // this tool is to measure exactly that design.
-#extension GL_EXT_shader_8bit_storage : require
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
@@ -11,7 +10,15 @@
 #define WORKERS 8
 layout(local_size_x = 64) in;
 
+#if defined(WEIGHTS_IN_BUFFER)
+#extension GL_EXT_shader_8bit_storage : require
 layout(std430, binding = BINDING_WEIGHTS) readonly buffer Weights { u8vec4 weights[]; };
+uvec4 load_weights(uint k, uint n8, uint blocks) { return uvec4(weights[k * blocks + n8]); }
+#else
+// One RGBA8UI texel at (n8, k) holds the same 4 bytes.
+layout(binding = BINDING_WEIGHTS) uniform usampler2D weights;
+uvec4 load_weights(uint k, uint n8, uint blocks) { return texelFetch(weights, ivec2(n8, k), 0); }
+#endif
 
 // [worker][block * 8 + channel]
 shared float partials[WORKERS][BLOCKS_PER_GROUP * 8];
@@ -40,7 +47,7 @@ void main() {
       for (uint k = g * pc.group_size + 4 * worker; k < (g + 1) * pc.group_size; k += 4 * WORKERS) {
         const vec4 xv = load_x4(k / 4);
         [[unroll]] for (uint r = 0; r < 4; ++r) {
-          const uvec4 bytes = uvec4(weights[(k + r) * blocks + n8]);
+          const uvec4 bytes = load_weights(k + r, n8, blocks);
           [[unroll]] for (uint i = 0; i < 4; ++i) {
 #if defined(QGEMV_SWAP_NIBBLES)
             const uint first = bytes[i] & 15u, second = bytes[i] >> 4;
@@ -59,11 +66,11 @@ void main() {
   barrier();
 
   if (worker == 0 && n8 < blocks) {
+    float sums[8];
     [[unroll]] for (uint c = 0; c < 8; ++c) {
-      float sum = 0.0;
-      [[unroll]] for (uint w = 0; w < WORKERS; ++w) sum += partials[w][block * 8 + c];
-      const uint n = n8 * 8 + c;
-      if (n < pc.n) store_y(n, sum);
+      sums[c] = 0.0;
+      [[unroll]] for (uint w = 0; w < WORKERS; ++w) sums[c] += partials[w][block * 8 + c];
     }
+    store_block(n8, sums);
   }
 }

@@ -6,23 +6,35 @@
 
 #include "bench/case_result.hpp"
 #include "bench/problem.hpp"
+#include "bench/timing.hpp"
 #include "kernels/kernel_table.hpp"
 #include "vk/commands.hpp"
 #include "vk/context.hpp"
 
 namespace qgemv::bench {
 
+inline constexpr std::uint64_t kDefaultColdCacheBytes = 256ull << 20;
+// Copies are separate Vulkan objects; this keeps a tiny case within the allocation-count limit
+// (maxMemoryAllocationCount is at least 4096) at the cost of a smaller footprint.
+inline constexpr std::uint32_t kMaxColdCacheCopies = 512;
+
 struct RunSettings {
-  int warmup = 10;
-  int repetitions = 100;
+  TimingSettings timing;
+  // Cold cache (SPEC §4): rotate among copies of the weights and qparams until one pass over them
+  // touches at least this many bytes, so timed dispatches read DRAM, not the last-level cache.
+  // 0 measures warm (one copy).
+  std::uint64_t cold_cache_bytes = kDefaultColdCacheBytes;
   bool validate = true;
   std::optional<std::filesystem::path> dump_dir;  // --dump: per-case .npy files + manifest
+  std::uint64_t max_binding_bytes = 0;  // --max-binding-mib: lowers the device's binding limit (0: as is)
 };
 
 // Skips (status skipped) on a missing feature or a size over a device limit, fails (status
 // failed) on a validation mismatch; vk::DeviceLostError propagates so the sweep can rebuild the
 // device.
+// `config` applies to tunable kernels; without one they use kernels::heuristic_config.
 CaseResult run_case(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,
-                    const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings);
+                    const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings,
+                    const std::optional<kernels::TuneConfig>& config = std::nullopt);
 
 }  // namespace qgemv::bench

@@ -45,8 +45,17 @@ SweepResult run_sweep(const SweepPlan& plan, const std::function<void(const Prog
   const auto start = std::chrono::steady_clock::now();
   auto gpu = std::make_unique<Gpu>(plan.context_options);
   SweepResult out;
+  out.tuning = plan.tuning;
   out.device = gpu->context->info();
   out.features = gpu->context->features().enabled_names();
+  if (plan.roofline) {
+    if (on_progress) on_progress({0, plan.case_count(), "roofline (read and copy bandwidth)", 0});
+    try {
+      out.roofline = measure_roofline(*gpu->context, *gpu->commands, plan.settings.timing);
+    } catch (const std::exception& e) {
+      out.roofline_error = e.what();
+    }
+  }
   Progress progress{0, plan.case_count(), "", 0};
   const bool need_reference = plan.settings.validate || plan.settings.dump_dir.has_value();
 
@@ -63,7 +72,20 @@ SweepResult run_sweep(const SweepPlan& plan, const std::function<void(const Prog
           if (on_progress) on_progress(progress);
           CaseResult result;
           try {
-            result = run_case(*gpu->context, *gpu->commands, problem, *kernel, storage, plan.settings);
+            std::optional<kernels::TuneConfig> config;
+            if (kernel->tunable) {
+              const TuningKey key{out.device.name, std::string(kernel->name), shape.n, shape.k, shape.group_size,
+                                  dtype, storage};
+              if (plan.tune) {
+                if (on_progress) on_progress({progress.done, progress.total, "tuning " + progress.current, 0});
+                if (auto best = tune_case(*gpu->context, *gpu->commands, problem, *kernel, storage,
+                                          plan.tune_settings)) {
+                  out.tuning.put(*best);
+                }
+              }
+              config = out.tuning.find(key);
+            }
+            result = run_case(*gpu->context, *gpu->commands, problem, *kernel, storage, plan.settings, config);
           } catch (const vk::DeviceLostError& e) {
             result = failed_case(problem, *kernel, storage, fmt::format("device lost: {}", e.what()));
             collect_validation_messages(*gpu->context, out);
@@ -83,7 +105,15 @@ SweepResult run_sweep(const SweepPlan& plan, const std::function<void(const Prog
   out.incomplete = progress.done < progress.total;
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   fill_speedups(out.results);
+  if (out.roofline) fill_roofline_fractions(out.results, out.roofline->read_gbps);
   return out;
+}
+
+void fill_roofline_fractions(std::vector<CaseResult>& results, double read_gbps) {
+  if (read_gbps <= 0) return;
+  for (auto& result : results) {
+    if (result.timing) result.roofline_fraction = result.gbps / read_gbps;
+  }
 }
 
 void fill_speedups(std::vector<CaseResult>& results) {

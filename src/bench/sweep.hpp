@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "bench/case_result.hpp"
+#include "bench/roofline.hpp"
+#include "bench/tuning.hpp"
 #include "bench/runner.hpp"
 #include "config/shapes.hpp"
 #include "kernels/kernel_table.hpp"
@@ -22,6 +24,10 @@ struct SweepPlan {
   std::vector<Storage> storages;
   std::uint64_t seed = 0;
   RunSettings settings;
+  bool roofline = true;  // measure read/copy bandwidth once, before the cases
+  TuningTable tuning;    // configurations for tunable kernels (--tuning)
+  bool tune = false;     // --tune: search each tunable case first and record the best in `tuning`
+  RunSettings tune_settings;  // lighter timing for the search
   vk_util::ContextOptions context_options;
 
   std::size_t case_count() const { return shapes.shapes.size() * dtypes.size() * kernels.size() * storages.size(); }
@@ -38,6 +44,9 @@ struct SweepResult {
   vk_util::DeviceInfo device;
   std::vector<std::string> features;
   std::vector<CaseResult> results;
+  TuningTable tuning;  // the plan's table, plus what --tune found
+  std::optional<Roofline> roofline;
+  std::string roofline_error;            // why the roofline could not be measured, if it could not
   bool incomplete = false;               // interrupted before every case ran
   std::size_t validation_messages = 0;   // from the Khronos layer, when enabled
   std::vector<std::string> first_validation_messages;
@@ -49,5 +58,7 @@ SweepResult run_sweep(const SweepPlan& plan, const std::function<void(const Prog
 
 // Fills speedup_vs_legacy: legacy median / median of the same shape, dtype and storage.
 void fill_speedups(std::vector<CaseResult>& results);
+// Fills roofline_fraction: each timed case's GB/s over the read bandwidth.
+void fill_roofline_fractions(std::vector<CaseResult>& results, double read_gbps);
 
 }  // namespace qgemv::bench

@@ -6,11 +6,14 @@
 #include <atomic>
 #include <csignal>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 
 #include "bench/sweep.hpp"
+#include "cli/compare_command.hpp"
 #include "cli/options.hpp"
 #include "report/console_report.hpp"
+#include "report/gbench_report.hpp"
 #include "report/json_report.hpp"
 #include "report/output_file.hpp"
 #include "util/error.hpp"
@@ -43,6 +46,37 @@ std::vector<T> parse_list(const std::vector<std::string>& names, const char* fla
   return out;
 }
 
+std::uint64_t parse_cold_cache(const std::string& text) {
+  if (text == "off") return 0;
+  if (text == "auto") return bench::kDefaultColdCacheBytes;
+  std::size_t used = 0;
+  unsigned long long mib = 0;
+  try {
+    mib = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || mib == 0) {
+    throw UsageError(fmt::format("--cold-cache {}: expected off, auto or a positive number of MiB", text));
+  }
+  return mib << 20;
+}
+
+void configure_tuning(const Options& o, bench::SweepPlan& plan) {
+  if (o.tune && o.tuning.empty()) throw UsageError("--tune needs --tuning FILE to write the configurations to");
+  if (!o.tuning.empty() && (!o.tune || std::filesystem::exists(o.tuning))) {
+    plan.tuning = bench::TuningTable::load(o.tuning);
+  }
+  plan.tune = o.tune;
+  // Candidates are compared with each other only, so a shorter timing per candidate suffices.
+  plan.tune_settings = plan.settings;
+  plan.tune_settings.timing.warmup = std::min(plan.settings.timing.warmup, 3);
+  plan.tune_settings.timing.min_samples = std::min(plan.settings.timing.min_samples, 20);
+  plan.tune_settings.timing.min_time_s = std::min(plan.settings.timing.min_time_s, 0.02);
+  plan.tune_settings.timing.max_time_s = std::min(plan.settings.timing.max_time_s, 1.0);
+  plan.tune_settings.dump_dir.reset();
+}
+
 bench::SweepPlan make_plan(const Options& o) {
   bench::SweepPlan plan;
   if (o.group_size && (*o.group_size <= 0 || *o.group_size % 32 != 0)) {
@@ -57,10 +91,16 @@ bench::SweepPlan make_plan(const Options& o) {
   plan.dtypes = parse_list<DType>(o.dtypes, "--dtype", parse_dtype);
   plan.storages = parse_list<Storage>(o.storages, "--storage", parse_storage);
   plan.seed = o.seed;
-  plan.settings.warmup = o.warmup;
-  plan.settings.repetitions = o.repetitions;
+  plan.settings.timing.warmup = o.warmup;
+  plan.settings.timing.min_samples = o.repetitions;
+  plan.settings.timing.min_time_s = o.min_time;
+  plan.settings.timing.max_time_s = o.max_time;
+  plan.settings.cold_cache_bytes = parse_cold_cache(o.cold_cache);
+  plan.roofline = o.roofline == "on";
+  configure_tuning(o, plan);
   plan.settings.validate = !o.no_validate;
   if (!o.dump.empty()) plan.settings.dump_dir = o.dump;
+  plan.settings.max_binding_bytes = o.max_binding_mib << 20;
   plan.context_options = {o.device, o.validation_layer};
   return plan;
 }
@@ -110,6 +150,11 @@ int exit_code_for(const bench::SweepResult& sweep, bool validation_layer) {
   return kExitOk;
 }
 
+std::string result_document(const report::RunInfo& info, const std::string& format) {
+  if (format == "gbench") return report::to_gbench_json(info, report::probe_host_cpu()).dump(2) + "\n";
+  return report::to_json(info).dump(2) + "\n";
+}
+
 int run_sweep_command(const Options& o) {
   const auto plan = make_plan(o);
   if (!o.out.empty()) report::check_output_path(o.out, o.force);
@@ -121,7 +166,8 @@ int run_sweep_command(const Options& o) {
   if (progress) fmt::print(stderr, "\r\033[K");
   info.sweep = &sweep;
 
-  if (!o.out.empty()) report::write_atomically(o.out, report::to_json(info).dump(2) + "\n");
+  if (o.tune) sweep.tuning.save(o.tuning);
+  if (!o.out.empty()) report::write_atomically(o.out, result_document(info, o.format));
   if (!o.quiet) fmt::print("{}", report::console_table(info));
   if (sweep.validation_messages > 0) {
     fmt::print(stderr, "qgemv-bench: the validation layer reported {} message(s), first:\n", sweep.validation_messages);
@@ -138,6 +184,7 @@ int run_app(int argc, char** argv) {
     switch (options.command) {
       case Command::exit_now: return options.exit_code;
       case Command::list_devices: return list_devices(options);
+      case Command::compare: return compare_command(options.compare);
       case Command::run: return run_sweep_command(options);
     }
   } catch (const UsageError& e) {

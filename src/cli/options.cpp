@@ -21,17 +21,58 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--group-size", o.group_size, "quantization group size for every shape (multiple of 32)");
   app.add_option("--device", o.device, "device index or a substring of its name (default: the best device)");
   app.add_option("--warmup", o.warmup, "untimed dispatches before timing")->capture_default_str()->check(CLI::NonNegativeNumber);
-  app.add_option("--repetitions", o.repetitions, "timed dispatches per case")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--repetitions", o.repetitions, "minimum timed dispatches per case")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--min-time", o.min_time, "minimum summed GPU seconds of timed dispatches per case")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-time", o.max_time, "wall seconds after which a case stops timing, minimums or not")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--cold-cache", o.cold_cache,
+                 "off (warm), auto (rotate weight copies over >= 256 MiB), or a footprint in MiB")
+      ->capture_default_str();
+  app.add_flag("--tune", o.tune,
+               "search coop_tuned's configuration per case (validated), write the best to --tuning FILE, then run");
+  app.add_option("--tuning", o.tuning, "tuning file: read configurations from it (written by --tune)");
+  app.add_option("--roofline", o.roofline, "on|off: measure read and copy bandwidth once per sweep")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
   app.add_option("--seed", o.seed, "seed of the random data (each shape derives its own from it)")->capture_default_str();
   app.add_option("--out", o.out, "write the JSON result document to this file (never overwritten without --force)");
+  app.add_option("--format", o.format, "format of --out: json (this tool's schema) or gbench (Google Benchmark's)")
+      ->check(CLI::IsMember({"json", "gbench"}))
+      ->needs("--out")
+      ->capture_default_str();
   app.add_flag("--force", o.force, "allow --out to replace an existing file");
   app.add_option("--dump", o.dump, "write each case's q, scale, zero, x, y, y_ref as .npy files under this folder");
   app.add_flag("--no-validate", o.no_validate, "skip the CPU reference check");
   app.add_flag("--quiet", o.quiet, "print nothing but errors");
   app.add_flag("--validation-layer", o.validation_layer,
                "enable VK_LAYER_KHRONOS_validation; any message it reports makes the run fail");
+  app.add_option("--max-binding-mib", o.max_binding_mib,
+                 "split weights along N as if no binding could exceed this many MiB (tests the split path)")
+      ->check(CLI::PositiveNumber);
   auto* list = app.add_subcommand("list-devices", "list the Vulkan devices and exit");
   list->add_flag("--validation-layer", o.validation_layer, "enable VK_LAYER_KHRONOS_validation");
+  auto* compare = app.add_subcommand(
+      "compare", "compare two result documents (--out, json format): exit 1 on a regression, a failed or missing case");
+  auto& c = o.compare;
+  compare->add_option("BASE", c.base, "the baseline result document")->required();
+  compare->add_option("NEW", c.current, "the result document to check against it")->required();
+  compare->add_option("--threshold", c.threshold, "smallest change that counts, in percent: 5% or 5")->capture_default_str();
+  compare->add_option("--metric", c.metric, "time, gbps, or speedup (coop over legacy, measured within each run)")
+      ->check(CLI::IsMember({"time", "gbps", "speedup"}))
+      ->capture_default_str();
+  compare->add_option("--alpha", c.alpha, "significance level of the two-sided Mann-Whitney U test")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  compare->add_flag("--allow-missing", c.allow_missing, "a BASE case absent or skipped in NEW does not fail");
+  compare->add_flag("--allow-device-change", c.allow_device_change, "compare runs made on differently named devices");
+  compare->add_option("--format", c.format, "text, markdown or json")
+      ->check(CLI::IsMember({"text", "markdown", "json"}))
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -51,6 +92,7 @@ Options parse_options(int argc, char** argv) {
     return o;
   }
   if (list->parsed()) o.command = Command::list_devices;
+  if (compare->parsed()) o.command = Command::compare;
   return o;
 }
 

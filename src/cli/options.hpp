@@ -6,7 +6,19 @@
 
 namespace qgemv::cli {
 
-enum class Command { run, list_devices, exit_now };
+enum class Command { run, list_devices, compare, exit_now };
+
+// `qgemv-bench compare BASE.json NEW.json`: strings here, interpreted by the compare command.
+struct CompareArgs {
+  std::string base;
+  std::string current;
+  std::string threshold = "5%";
+  std::string metric = "time";
+  double alpha = 0.05;
+  bool allow_missing = false;
+  bool allow_device_change = false;
+  std::string format = "text";
+};
 
 struct Options {
   Command command = Command::run;
@@ -19,14 +31,23 @@ struct Options {
   std::string device;
   int warmup = 10;
   int repetitions = 100;
+  double min_time = 0.25;
+  double max_time = 3.0;
+  std::string cold_cache = "auto";
+  std::string roofline = "on";
+  bool tune = false;
+  std::string tuning;
   std::uint64_t seed = 1;
   std::string out;
+  std::string format = "json";  // of --out: json (our schema) or gbench (Google Benchmark's)
   bool force = false;
   std::string dump;
   bool no_validate = false;
   bool quiet = false;
   bool validation_layer = false;
+  std::uint64_t max_binding_mib = 0;
   std::string command_line;
+  CompareArgs compare;
 };
 
 // Parses argv; prints help/version/parse errors itself (those set Command::exit_now).

@@ -15,10 +15,14 @@ const std::vector<KernelDesc>& kernel_table() {
        quant::Layout::legacy_interleaved, 64, true},
       {"coop", "one uvec4 load per 32 codes, block 4x8 layout, tree reduction",
        quant::Layout::coop_block4x8, 8, false},
+      {"coop_tuned", "block 4x8 layout, tunable workgroup shape, loads in flight and reduction",
+       quant::Layout::coop_block4x8, 8, false, false, true},
       {"legacy_swapped_nibbles", "legacy decoding nibbles in the wrong order (test only)",
        quant::Layout::legacy_interleaved, 64, true, true},
       {"coop_swapped_nibbles", "coop decoding nibbles in the wrong order (test only)",
        quant::Layout::coop_block4x8, 8, false, true},
+      {"coop_tuned_swapped_nibbles", "coop_tuned decoding nibbles in the wrong order (test only)",
+       quant::Layout::coop_block4x8, 8, false, true, true},
   };
   return table;
 }
@@ -40,12 +44,23 @@ const KernelDesc& find_kernel(std::string_view name) {
   throw UsageError(fmt::format("unknown kernel '{}' (known: {})", name, known));
 }
 
+Dispatch dispatch_for(const KernelDesc& kernel, const TuneConfig& config) {
+  if (!kernel.tunable) return {kernel.channels_per_workgroup, {}};
+  // Constant ids are those of shaders/coop_tuned.comp.
+  return {config.channels_per_workgroup(),
+          {{0, config.workgroup_size()}, {1, config.threads_per_block}, {2, config.loads_per_step},
+           {3, config.subgroup_reduction ? 1u : 0u}}};
+}
+
 std::string variant_name(const KernelDesc& kernel, DType dtype, Storage storage) {
   return fmt::format("{}.{}.{}", kernel.name, to_string(dtype), to_string(storage));
 }
 
 std::vector<std::uint32_t> load_spirv(const KernelDesc& kernel, DType dtype, Storage storage) {
-  const auto name = variant_name(kernel, dtype, storage);
+  return load_spirv(variant_name(kernel, dtype, storage));
+}
+
+std::vector<std::uint32_t> load_spirv(std::string_view name) {
   for (const auto& [module_name, bytes] : embedded::spirv_modules()) {
     if (module_name != name) continue;
     std::vector<std::uint32_t> words(bytes.size() / 4);

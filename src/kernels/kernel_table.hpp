@@ -6,9 +6,11 @@
 #include <string_view>
 #include <vector>
 
+#include "kernels/tune_config.hpp"
 #include "quant/packing.hpp"
 #include "util/dtype.hpp"
 #include "vk/context.hpp"
+#include "vk/pipeline.hpp"
 
 namespace qgemv::kernels {
 
@@ -19,11 +21,19 @@ struct KernelDesc {
   std::uint32_t channels_per_workgroup;  // output channels one workgroup produces
   bool uses_8bit_storage;                // weights read as u8vec4 from a storage buffer
   bool test_only = false;                // deliberately broken: exists to prove validation fails it
+  bool tunable = false;                  // geometry comes from a TuneConfig (specialization constants)
+};
+
+// Geometry and specialization constants of one kernel variant; `config` is used by tunable kernels.
+struct Dispatch {
+  std::uint32_t channels_per_workgroup;
+  std::vector<vk_util::SpecializationConstant> specialization;
 
   std::uint32_t workgroups(std::int64_t n) const {
     return static_cast<std::uint32_t>((n + channels_per_workgroup - 1) / channels_per_workgroup);
   }
 };
+Dispatch dispatch_for(const KernelDesc& kernel, const TuneConfig& config);
 
 const std::vector<KernelDesc>& kernel_table();
 
@@ -38,6 +48,7 @@ std::string variant_name(const KernelDesc& kernel, DType dtype, Storage storage)
 
 // The module's words; UnsupportedError when this variant was not built.
 std::vector<std::uint32_t> load_spirv(const KernelDesc& kernel, DType dtype, Storage storage);
+std::vector<std::uint32_t> load_spirv(std::string_view module_name);
 
 // Empty when the device can run the variant, else the reason it is skipped.
 std::string unsupported_reason(const KernelDesc& kernel, DType dtype, Storage storage,
@@ -49,6 +60,8 @@ struct PushConstants {
   std::uint32_t k;
   std::uint32_t group_size;
   std::uint32_t padded_n;
+  std::uint32_t out_offset;      // first output channel of this slice
+  std::uint32_t out_row_texels;  // tt only: texels per output image row
 };
 
 }  // namespace qgemv::kernels

@@ -33,7 +33,7 @@ std::uint16_t float_to_half(float value) {
   const auto sign = static_cast<std::uint16_t>((bits >> 16) & 0x8000u);
   const std::uint32_t abs_bits = bits & 0x7fffffffu;
   if (abs_bits > kFloatInf) return static_cast<std::uint16_t>(sign | nan_to_half(abs_bits));
-  const std::uint32_t exponent = abs_bits >> 23;  // biased, 127
+  const std::uint32_t exponent = abs_bits >> 23;  // biased by 127
   if (exponent >= 143) return static_cast<std::uint16_t>(sign | kHalfInf);  // >= 2^16 (or inf)
   if (exponent >= 113) {
     // Normal half (>= 2^-14). Rebias 127 -> 15; a rounding carry may correctly ripple into the
@@ -44,7 +44,7 @@ std::uint16_t float_to_half(float value) {
   // Subnormal half: the result counts units of 2^-24. Values below 2^-25 round to zero, and
   // shifts over 24 would drop the whole significand anyway.
   const unsigned shift = 126u - exponent;
-  if (exponent == 0 || shift > 24) return sign;
+  if (shift > 24) return sign;
   const std::uint32_t significand = (abs_bits & 0x7fffffu) | 0x800000u;
   return static_cast<std::uint16_t>(sign | shift_right_rne(significand, shift));
 }

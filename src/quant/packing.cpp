@@ -19,8 +19,8 @@ constexpr std::uint8_t kPadCode = 8;  // (8 - 8) * scale + zero with scale = zer
 template <typename Fn>
 void parallel_ranges(std::int64_t count, std::int64_t min_per_thread, Fn fn) {
   const auto hardware = static_cast<std::int64_t>(std::max(1u, std::thread::hardware_concurrency()));
-  const std::int64_t threads = std::clamp(count / std::max<std::int64_t>(1, min_per_thread), std::int64_t{1},
-                                          hardware);
+  const std::int64_t threads =
+      std::clamp(count / std::max<std::int64_t>(1, min_per_thread), std::int64_t{1}, hardware);
   if (threads == 1) {
     fn(std::int64_t{0}, count);
     return;
@@ -159,9 +159,7 @@ std::vector<float> coop_qparams(const QuantData& data) {
   return qparams;
 }
 
-std::uint16_t load_le16(const std::uint8_t* in) {
-  return static_cast<std::uint16_t>(in[0] | in[1] << 8);
-}
+std::uint16_t load_le16(const std::uint8_t* in) { return static_cast<std::uint16_t>(in[0] | in[1] << 8); }
 
 std::uint32_t load_le32(const std::uint8_t* in) {
   return static_cast<std::uint32_t>(in[0]) | static_cast<std::uint32_t>(in[1]) << 8 |

@@ -14,6 +14,7 @@ struct Tolerance {
   double nrmse = 0;       // bound on ||y - ref||_2 / ||ref||_2
   double abs_factor = 0;  // element n may differ by abs_factor * abs_sum[n] + out_rounding*|ref[n]|
   double out_rounding = 0;
+  double abs_floor = 0;  // added to every element's bound: fp16 outputs may flush subnormals to 0
 };
 
 Tolerance tolerance_for(DType dtype, std::int64_t k);

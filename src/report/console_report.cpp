@@ -23,12 +23,13 @@ Row make_row(const bench::CaseResult& r) {
   return {r.key.shape,
           fmt::format("{}x{}", r.key.n, r.key.k),
           std::to_string(r.key.group_size),
-          r.key.kernel,
+          r.config ? fmt::format("{} [{}]", r.key.kernel, r.config->to_string()) : r.key.kernel,
           std::string(to_string(r.key.dtype)),
           std::string(to_string(r.key.storage)),
           timed ? fmt::format("{:.2f}", r.timing->summary.median * 1e6) : "-",
           timed ? fmt::format("{:.1f}", r.gbps) : "-",
           r.speedup_vs_legacy ? fmt::format("{:.2f}x", *r.speedup_vs_legacy) : "-",
+          r.roofline_fraction ? fmt::format("{:.0f}%", *r.roofline_fraction * 100) : "-",
           timed && r.timing->timer != "gpu" ? "host" : "",
           validation_cell(r)};
 }
@@ -43,7 +44,7 @@ std::string render(const std::vector<Row>& rows) {
     std::string line;
     for (std::size_t c = 0; c < row.size(); ++c) {
       // Numbers right-aligned, text left-aligned; the last column is never padded.
-      const bool numeric = c >= 6 && c <= 8;
+      const bool numeric = c >= 6 && c <= 9;
       if (c + 1 == row.size()) line += row[c];
       else line += numeric ? fmt::format("{:>{}}  ", row[c], width[c]) : fmt::format("{:<{}}  ", row[c], width[c]);
     }
@@ -71,16 +72,28 @@ std::string model_footer(const RunInfo& info) {
   return out;
 }
 
+std::string roofline_footer(const bench::SweepResult& sweep) {
+  if (sweep.roofline) {
+    const auto& r = *sweep.roofline;
+    return fmt::format("\nRoofline ({} MiB buffers, same run): read {:.1f} GB/s, copy {:.1f} GB/s; "
+                       "\"roofline\" above is GB/s over the read bandwidth\n",
+                       r.buffer_bytes >> 20, r.read_gbps, r.copy_gbps);
+  }
+  if (!sweep.roofline_error.empty()) return "\nRoofline not measured: " + sweep.roofline_error + "\n";
+  return {};
+}
+
 }  // namespace
 
 std::string console_table(const RunInfo& info) {
   const auto& sweep = *info.sweep;
   std::vector<Row> rows = {{"shape", "NxK", "G", "kernel", "dtype", "storage", "median us", "GB/s", "speedup",
-                            "timer", "validation"}};
+                            "roofline", "timer", "validation"}};
   for (const auto& r : sweep.results) rows.push_back(make_row(r));
   std::string out = fmt::format("qgemv-bench on {} ({}, driver {} {})\n", sweep.device.name, sweep.device.type,
                                 sweep.device.driver_name, sweep.device.driver_version);
   out += render(rows);
+  out += roofline_footer(sweep);
   out += model_footer(info);
   if (sweep.incomplete) out += "\nINCOMPLETE: the sweep was interrupted; the results above are what it measured.\n";
   return out;

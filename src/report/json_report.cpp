@@ -41,8 +41,17 @@ json validation_json(const reference::ValidationResult& v) {
           {"non_finite", v.non_finite},
           {"out_of_bounds", v.out_of_bounds},
           {"tolerance", {{"nrmse", v.tolerance.nrmse}, {"abs_factor", v.tolerance.abs_factor},
-                         {"out_rounding", v.tolerance.out_rounding}}},
+                         {"out_rounding", v.tolerance.out_rounding}, {"abs_floor", v.tolerance.abs_floor}}},
           {"message", v.message}};
+}
+
+json config_json(const kernels::TuneConfig& c, const std::string& source) {
+  return {{"name", c.to_string()},
+          {"source", source},
+          {"threads_per_block", c.threads_per_block},
+          {"blocks_per_workgroup", c.blocks_per_workgroup},
+          {"loads_per_step", c.loads_per_step},
+          {"reduction", c.subgroup_reduction ? "subgroup" : "shared"}};
 }
 
 json result_json(const bench::CaseResult& r) {
@@ -55,6 +64,10 @@ json result_json(const bench::CaseResult& r) {
             {"storage", to_string(r.key.storage)},
             {"seed", r.seed},
             {"count_per_token", r.count_per_token},
+            {"slices", r.slices},
+            {"cold_cache", {{"copies", r.cold_cache_copies}, {"footprint_bytes", r.cold_cache_footprint}}},
+            {"roofline_fraction", r.roofline_fraction ? json(*r.roofline_fraction) : json(nullptr)},
+            {"config", r.config ? config_json(*r.config, r.config_source) : json(nullptr)},
             {"status", to_string(r.status)},
             {"message", r.message},
             {"bytes", {{"weights", r.bytes.weights}, {"qparams", r.bytes.qparams}, {"input", r.bytes.input},
@@ -87,10 +100,15 @@ json settings_json(const bench::SweepPlan& plan, const RunInfo& info) {
           {"dtypes", dtypes},
           {"storages", storages},
           {"seed", plan.seed},
-          {"warmup", plan.settings.warmup},
-          {"repetitions", plan.settings.repetitions},
+          {"warmup", plan.settings.timing.warmup},
+          {"repetitions", plan.settings.timing.min_samples},
+          {"min_time_s", plan.settings.timing.min_time_s},
+          {"max_time_s", plan.settings.timing.max_time_s},
+          {"roofline", plan.roofline},
           {"validate", plan.settings.validate},
-          {"cold_cache", "off"},
+          {"max_binding_bytes", plan.settings.max_binding_bytes},
+          {"cold_cache", plan.settings.cold_cache_bytes == 0 ? "off" : "on"},
+          {"cold_cache_target_bytes", plan.settings.cold_cache_bytes},
           {"validation_layer", info.validation_layer},
           {"command_line", info.command_line}};
 }
@@ -110,6 +128,21 @@ json model_json(const bench::SweepPlan& plan, const std::vector<bench::CaseResul
   return {{"name", plan.shapes.name}, {"layers", plan.shapes.layers}, {"per_variant", per_variant}};
 }
 
+json roofline_json(const bench::SweepResult& sweep) {
+  if (!sweep.roofline) {
+    return sweep.roofline_error.empty() ? json(nullptr) : json({{"error", sweep.roofline_error}});
+  }
+  const auto& r = *sweep.roofline;
+  auto timing = [](const bench::Timing& t) {
+    auto j = summary_json(t.summary);
+    j["timer"] = t.timer;
+    j["samples"] = t.samples_s;
+    return j;
+  };
+  return {{"buffer_bytes", r.buffer_bytes}, {"read_gbps", r.read_gbps}, {"copy_gbps", r.copy_gbps},
+          {"read_timing", timing(r.read)}, {"copy_timing", timing(r.copy)}};
+}
+
 }  // namespace
 
 nlohmann::json to_json(const RunInfo& info) {
@@ -126,6 +159,7 @@ nlohmann::json to_json(const RunInfo& info) {
                        {"wall_seconds", sweep.wall_s}}},
           {"settings", settings_json(*info.plan, info)},
           {"complete", !sweep.incomplete},
+          {"roofline", roofline_json(sweep)},
           {"results", results},
           {"model", model_json(*info.plan, sweep.results)}};
 }

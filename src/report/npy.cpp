@@ -22,8 +22,8 @@ std::string shape_tuple(const std::vector<std::int64_t>& shape) {
 }
 
 std::string padded_header(const char* descr, const std::vector<std::int64_t>& shape) {
-  std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " +
-                       shape_tuple(shape) + ", }";
+  std::string header = std::string("{'descr': '") + descr +
+                       "', 'fortran_order': False, 'shape': " + shape_tuple(shape) + ", }";
   const std::size_t unpadded = kPreambleBytes + header.size() + 1;  // + the closing newline
   header.append((kAlignment - unpadded % kAlignment) % kAlignment, ' ');
   return header + '\n';
@@ -52,8 +52,8 @@ std::vector<char> little_endian_bytes(std::span<const T> data) {
 }
 
 template <typename T>
-void write_array(const std::filesystem::path& path, std::span<const T> data, const std::vector<std::int64_t>& shape,
-                 const char* descr) {
+void write_array(const std::filesystem::path& path, std::span<const T> data,
+                 const std::vector<std::int64_t>& shape, const char* descr) {
   check_element_count(path, data.size(), shape);
   const std::string header = padded_header(descr, shape);
   const auto header_len = static_cast<std::uint16_t>(header.size());

@@ -31,6 +31,12 @@ std::uint32_t compute_queue_valid_bits(const vk::raii::PhysicalDevice& device) {
   return 0;
 }
 
+void describe_subgroups(const vk::PhysicalDeviceSubgroupProperties& subgroups, DeviceInfo& info) {
+  info.subgroup_size = subgroups.subgroupSize;
+  info.subgroup_arithmetic = (subgroups.supportedOperations & vk::SubgroupFeatureFlagBits::eArithmetic) &&
+                             (subgroups.supportedStages & vk::ShaderStageFlagBits::eCompute);
+}
+
 }  // namespace
 
 int type_rank(vk::PhysicalDeviceType type) {
@@ -72,6 +78,7 @@ DeviceInfo describe(const vk::raii::PhysicalDevice& device, std::uint32_t index)
   info.max_storage_buffer_range = props.limits.maxStorageBufferRange;
   info.max_image_dimension_2d = props.limits.maxImageDimension2D;
   info.max_workgroup_count_x = props.limits.maxComputeWorkGroupCount[0];
+  info.max_workgroup_invocations = props.limits.maxComputeWorkGroupInvocations;
 
   const bool has_driver_props =
       props.apiVersion >= VK_API_VERSION_1_2 || has_extension(device, VK_KHR_DRIVER_PROPERTIES_EXTENSION_NAME);
@@ -82,10 +89,10 @@ DeviceInfo describe(const vk::raii::PhysicalDevice& device, std::uint32_t index)
     info.driver_id = vk::to_string(driver.driverID);
     info.driver_name = driver.driverName.data();
     info.driver_info = driver.driverInfo.data();
-    info.subgroup_size = chain.get<vk::PhysicalDeviceSubgroupProperties>().subgroupSize;
+    describe_subgroups(chain.get<vk::PhysicalDeviceSubgroupProperties>(), info);
   } else {
     auto chain = device.getProperties2<vk::PhysicalDeviceProperties2, vk::PhysicalDeviceSubgroupProperties>();
-    info.subgroup_size = chain.get<vk::PhysicalDeviceSubgroupProperties>().subgroupSize;
+    describe_subgroups(chain.get<vk::PhysicalDeviceSubgroupProperties>(), info);
   }
 
   const auto memory = device.getMemoryProperties();

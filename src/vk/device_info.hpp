@@ -20,6 +20,8 @@ struct DeviceInfo {
   std::string driver_name;
   std::string driver_info;
   std::uint32_t subgroup_size = 0;
+  bool subgroup_arithmetic = false;  // subgroupAdd etc. supported in compute shaders
+  std::uint32_t max_workgroup_invocations = 0;
   double timestamp_period_ns = 0;
   std::uint32_t timestamp_valid_bits = 0;  // of the compute queue family used
   std::uint64_t max_storage_buffer_range = 0;

@@ -52,6 +52,12 @@ void ComputePipeline::bind_buffer(std::uint32_t set, std::uint32_t binding, vk::
   context_.device().updateDescriptorSets(write, nullptr);
 }
 
+void ComputePipeline::bind_image(std::uint32_t set, std::uint32_t binding, vk::ImageView view, vk::Sampler sampler) {
+  vk::DescriptorImageInfo info(sampler, view, vk::ImageLayout::eGeneral);
+  vk::WriteDescriptorSet write(*sets_.at(set), binding, 0, bindings_.at(binding), info);
+  context_.device().updateDescriptorSets(write, nullptr);
+}
+
 void ComputePipeline::dispatch(const vk::raii::CommandBuffer& cmd, std::uint32_t set,
                                std::span<const std::uint8_t> push, std::uint32_t groups_x) const {
   cmd.bindPipeline(vk::PipelineBindPoint::eCompute, *pipeline_);

@@ -30,6 +30,10 @@ class ComputePipeline {
   void bind_buffer(std::uint32_t set, std::uint32_t binding, vk::Buffer buffer, vk::DeviceSize offset,
                    vk::DeviceSize range);
 
+  // Points binding `binding` of set `set` at an image in GENERAL layout (sampler null for a
+  // storage image).
+  void bind_image(std::uint32_t set, std::uint32_t binding, vk::ImageView view, vk::Sampler sampler);
+
   // Binds pipeline + set `set`, pushes constants and dispatches.
   void dispatch(const vk::raii::CommandBuffer& cmd, std::uint32_t set, std::span<const std::uint8_t> push,
                 std::uint32_t groups_x) const;

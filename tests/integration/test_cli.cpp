@@ -52,7 +52,7 @@ class Cli : public ::testing::Test {
   fs::path dir_;
 };
 
-constexpr const char* kFast = " --warmup 1 --repetitions 3 --quiet";
+constexpr const char* kFast = " --warmup 1 --repetitions 3 --min-time 0 --cold-cache off --roofline off --quiet";
 
 TEST_F(Cli, VersionAndHelpExitZero) {
   EXPECT_EQ(run("--version").exit_code, 0);
@@ -87,6 +87,8 @@ TEST_F(Cli, BadUsageExitsTwoWithOneLine) {
       {"--shapes smoke.json --device no-such-gpu", "no device name contains it"},
       {"--shapes smoke.json --repetitions 0", "--repetitions"},
       {"--no-such-flag", "no-such-flag"},
+      {"--shapes smoke.json --cold-cache lots", "--cold-cache lots"},
+      {"--shapes smoke.json --roofline maybe", "--roofline"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.args);
@@ -107,7 +109,7 @@ TEST_F(Cli, SmokeRunWritesTheResultDocument) {
   EXPECT_EQ(doc["context"]["validation_messages"], 0);
   EXPECT_FALSE(doc["context"]["device"]["name"].get<std::string>().empty());
   EXPECT_EQ(doc["settings"]["repetitions"], 3);
-  ASSERT_EQ(doc["results"].size(), 10u);  // 5 smoke shapes x 2 kernels
+  ASSERT_EQ(doc["results"].size(), 15u);  // 5 smoke shapes x 3 kernels (legacy, coop, coop_tuned)
   for (const auto& result : doc["results"]) {
     EXPECT_EQ(result["status"], "ok") << result.dump();
     EXPECT_TRUE(result["validation"]["passed"].get<bool>());
@@ -117,6 +119,38 @@ TEST_F(Cli, SmokeRunWritesTheResultDocument) {
     EXPECT_EQ(bytes["weights"].get<std::int64_t>(),
               (result["n"].get<std::int64_t>() + 7) / 8 * 8 * result["k"].get<std::int64_t>() / 2);
     EXPECT_EQ(bytes["input"].get<std::int64_t>(), result["k"].get<std::int64_t>() * 4);
+  }
+}
+
+// Default measurement: roofline measured once, every case reports its fraction of the read
+// bandwidth, weights rotate through cold-cache copies, and timing runs until both minimums hold.
+TEST_F(Cli, DefaultRunHasRooflineColdCacheAndAdaptiveRepetitions) {
+  const auto shapes = write("two.json", R"({"name": "two", "shapes": [
+      {"name": "a", "n": 64, "k": 256, "group_size": 64}, {"name": "b", "n": 200, "k": 512, "group_size": 128}]})");
+  const auto out = dir_ / "result.json";
+  const auto r = run("--shapes " + shapes.string() + " --repetitions 5 --min-time 0.02 --quiet --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(read_file(out));
+  const auto& roofline = doc["roofline"];
+  ASSERT_TRUE(roofline.is_object()) << doc["roofline"].dump();
+  const double read_gbps = roofline["read_gbps"].get<double>();
+  EXPECT_GT(read_gbps, 0.0);
+  EXPECT_GT(roofline["copy_gbps"].get<double>(), 0.0);
+  EXPECT_GE(roofline["buffer_bytes"].get<std::uint64_t>(), 64u << 20);
+  EXPECT_EQ(doc["settings"]["cold_cache"], "on");
+  ASSERT_EQ(doc["results"].size(), 6u);  // 2 shapes x 3 kernels
+  for (const auto& result : doc["results"]) {
+    ASSERT_EQ(result["status"], "ok") << result.dump();
+    EXPECT_NEAR(result["roofline_fraction"].get<double>(), result["gbps"].get<double>() / read_gbps, 1e-9);
+    const auto copies = result["cold_cache"]["copies"].get<std::uint64_t>();
+    const auto per_copy = result["bytes"]["weights"].get<std::uint64_t>() + result["bytes"]["qparams"].get<std::uint64_t>();
+    EXPECT_EQ(copies, 512u);  // both shapes are tiny: capped at 512 copies
+    EXPECT_EQ(result["cold_cache"]["footprint_bytes"].get<std::uint64_t>(), copies * per_copy);
+    const auto& samples = result["timing"]["samples"];
+    EXPECT_GE(samples.size(), 5u);
+    double total = 0;
+    for (const auto& sample : samples) total += sample.get<double>();
+    EXPECT_GE(total, 0.02);
   }
 }
 

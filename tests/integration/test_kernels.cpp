@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "bench/sweep.hpp"
@@ -17,11 +20,14 @@ bench::SweepPlan plan_for(config::ShapesFile shapes, std::vector<const kernels::
   bench::SweepPlan plan;
   plan.shapes = std::move(shapes);
   plan.kernels = std::move(kernels);
-  plan.dtypes = {DType::fp32};
-  plan.storages = {Storage::bb};
+  plan.dtypes = {DType::fp32, DType::fp16};
+  plan.storages = {Storage::bb, Storage::bt, Storage::tt};
   plan.seed = 7;
-  plan.settings.warmup = 1;
-  plan.settings.repetitions = 3;
+  plan.settings.timing.warmup = 1;
+  plan.settings.timing.min_samples = 3;
+  plan.settings.timing.min_time_s = 0;
+  plan.settings.cold_cache_bytes = 0;  // warm: these tests are about correctness
+  plan.roofline = false;
   plan.context_options.validation_layer = true;
   return plan;
 }
@@ -37,13 +43,15 @@ void expect_all_ok(const bench::SweepResult& sweep, std::size_t expected_cases) 
                                                    ? std::string()
                                                    : sweep.first_validation_messages.front());
   for (const auto& r : sweep.results) {
-    SCOPED_TRACE(r.key.shape + " " + r.key.kernel);
+    SCOPED_TRACE(r.key.shape + " " + r.key.kernel + " " + std::string(to_string(r.key.dtype)) + " " +
+                 std::string(to_string(r.key.storage)));
     EXPECT_EQ(r.status, bench::Status::ok) << r.message;
     ASSERT_TRUE(r.validation.has_value());
     EXPECT_TRUE(r.validation->passed) << r.validation->message;
     EXPECT_EQ(r.validation->non_finite, 0);
     ASSERT_TRUE(r.timing.has_value());
     EXPECT_EQ(r.timing->samples_s.size(), 3u);
+    EXPECT_EQ(r.cold_cache_copies, 1u);
     EXPECT_GT(r.timing->summary.median, 0.0);
     EXPECT_GT(r.gbps, 0.0);
   }
@@ -57,7 +65,9 @@ TEST(Kernels, SmokeShapesValidateUnderValidationLayer) {
 TEST(Kernels, OddChannelCountsAndKEqualToGroupSize) {
   const auto json = R"({"name": "odd", "group_size": 32, "shapes": [
       {"name": "n1", "n": 1, "k": 32}, {"name": "n7", "n": 7, "k": 64}, {"name": "n9", "n": 9, "k": 96},
-      {"name": "n100", "n": 100, "k": 128}, {"name": "n13_g64", "n": 13, "k": 64, "group_size": 64}]})";
+      {"name": "n100", "n": 100, "k": 128}, {"name": "n13_g64", "n": 13, "k": 64, "group_size": 64},
+      {"name": "n4104_g128", "n": 4104, "k": 128, "group_size": 128},
+      {"name": "n13_g256", "n": 13, "k": 256, "group_size": 256}]})";
   const auto plan = plan_for(config::parse_shapes(json, "odd"), kernels::default_kernels());
   expect_all_ok(run(plan), plan.case_count());
 }
@@ -66,22 +76,69 @@ TEST(Kernels, SpeedupIsLegacyMedianOverCoopMedian) {
   const auto plan = plan_for(config::parse_shapes(R"({"name": "s", "shapes": [{"name": "a", "n": 64, "k": 256}]})", "s"),
                              kernels::default_kernels());
   const auto sweep = run(plan);
-  ASSERT_EQ(sweep.results.size(), 2u);
-  const auto& legacy = sweep.results[0];
-  const auto& coop = sweep.results[1];
+  ASSERT_EQ(sweep.results.size(), 18u);  // 2 dtypes x 3 kernels x 3 storages
+  const auto& legacy = sweep.results[0];  // fp32 legacy bb
+  const auto& coop = sweep.results[3];    // fp32 coop bb
   ASSERT_EQ(coop.key.kernel, "coop");
+  ASSERT_EQ(coop.key.storage, Storage::bb);
   ASSERT_TRUE(coop.speedup_vs_legacy.has_value());
   EXPECT_DOUBLE_EQ(*coop.speedup_vs_legacy, legacy.timing->summary.median / coop.timing->summary.median);
   EXPECT_DOUBLE_EQ(*legacy.speedup_vs_legacy, 1.0);
+}
+
+TEST(Kernels, EveryGroupSizeValidates) {
+  for (const int g : {32, 64, 128, 256}) {
+    SCOPED_TRACE(g);
+    const auto json = R"({"name": "g", "shapes": [{"name": "a", "n": 72, "k": 512}]})";
+    const auto plan = plan_for(config::parse_shapes(json, "g", g), kernels::default_kernels());
+    expect_all_ok(run(plan), plan.case_count());
+  }
+}
+
+std::string read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Lowering the binding limit forces several slices along N; the output must be bit-identical to
+// the unsplit run, since each channel's arithmetic is the same.
+TEST(Kernels, ForcedSplitMatchesUnsplitOutput) {
+  namespace fs = std::filesystem;
+  const auto root = fs::temp_directory_path() / "qgemv_split_test";
+  fs::remove_all(root);
+  const auto json = R"({"name": "split", "shapes": [{"name": "a", "n": 1000, "k": 2048, "group_size": 64}]})";
+  auto plan = plan_for(config::parse_shapes(json, "split"), kernels::default_kernels());
+  plan.settings.dump_dir = root / "whole";
+  const auto whole = run(plan);
+  expect_all_ok(whole, plan.case_count());
+  plan.settings.dump_dir = root / "split";
+  plan.settings.max_binding_bytes = 256 * 1024;  // 1000 x 2048 weights are 1 MB: 4 slices of 256 channels
+  const auto split = run(plan);
+  expect_all_ok(split, plan.case_count());
+  for (std::size_t i = 0; i < split.results.size(); ++i) {
+    const auto& r = split.results[i];
+    SCOPED_TRACE(r.key.kernel + " " + std::string(to_string(r.key.dtype)) + " " + std::string(to_string(r.key.storage)));
+    EXPECT_EQ(whole.results[i].slices, 1);
+    EXPECT_EQ(r.slices, 4);
+    const auto folder = "a." + r.key.kernel + "." + std::string(to_string(r.key.dtype)) + "." +
+                        std::string(to_string(r.key.storage));
+    const auto y_whole = read_bytes(root / "whole" / folder / "y.npy");
+    ASSERT_FALSE(y_whole.empty());
+    EXPECT_EQ(y_whole, read_bytes(root / "split" / folder / "y.npy"));
+  }
+  fs::remove_all(root);
 }
 
 // A kernel that decodes nibbles in the wrong order must be failed by validation, for both layouts.
 TEST(Kernels, SwappedNibbleOrderIsCaught) {
   const auto plan = plan_for(config::parse_shapes(R"({"name": "swap", "shapes": [{"name": "a", "n": 100, "k": 256}]})", "swap"),
                              {&kernels::find_kernel("legacy_swapped_nibbles"),
-                              &kernels::find_kernel("coop_swapped_nibbles")});
+                              &kernels::find_kernel("coop_swapped_nibbles"),
+                              &kernels::find_kernel("coop_tuned_swapped_nibbles")});
   const auto sweep = run(plan);
-  ASSERT_EQ(sweep.results.size(), 2u);
+  ASSERT_EQ(sweep.results.size(), plan.case_count());
   EXPECT_EQ(sweep.validation_messages, 0u);
   for (const auto& r : sweep.results) {
     SCOPED_TRACE(r.key.kernel);

@@ -62,10 +62,10 @@ TEST(Fp16, Subnormals) {
 }
 
 TEST(Fp16, TiesRoundToEven) {
-  EXPECT_EQ(float_to_half(1.0f + 0x1p-11f), 0x3c00);      // between 0x3c00 and 0x3c01
-  EXPECT_EQ(float_to_half(1.0f + 0x3p-11f), 0x3c02);      // between 0x3c01 and 0x3c02
-  EXPECT_EQ(float_to_half(2048.0f + 1.0f), 0x6800);       // 2049: between 2048 and 2050
-  EXPECT_EQ(float_to_half(2048.0f + 3.0f), 0x6802);       // 2051: between 2050 and 2052
+  EXPECT_EQ(float_to_half(1.0f + 0x1p-11f), 0x3c00);  // between 0x3c00 and 0x3c01
+  EXPECT_EQ(float_to_half(1.0f + 0x3p-11f), 0x3c02);  // between 0x3c01 and 0x3c02
+  EXPECT_EQ(float_to_half(2048.0f + 1.0f), 0x6800);   // 2049: between 2048 and 2050
+  EXPECT_EQ(float_to_half(2048.0f + 3.0f), 0x6802);   // 2051: between 2050 and 2052
   EXPECT_EQ(float_to_half(std::nextafter(1.0f + 0x1p-11f, 2.0f)), 0x3c01);
 }
 

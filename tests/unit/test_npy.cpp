@@ -36,7 +36,9 @@ class Npy : public ::testing::Test {
     EXPECT_EQ(std::string(bytes.data(), 6), "\x93NUMPY");
     EXPECT_EQ(bytes[6], 1);  // version 1.0
     EXPECT_EQ(bytes[7], 0);
-    const std::size_t length = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9]) << 8;
+    const auto low = static_cast<unsigned char>(bytes[8]);
+    const auto high = static_cast<unsigned char>(bytes[9]);
+    const std::size_t length = low | high << 8;
     EXPECT_EQ((10 + length) % 64, 0u);
     return std::string(bytes.data() + 10, length);
   }

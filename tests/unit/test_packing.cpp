@@ -69,8 +69,8 @@ TEST(PackLegacy, QparamsRowsWithZeroPadding) {
   const PackedWeights packed = pack_legacy(hand_fixture());
   ASSERT_EQ(packed.qparams.size(), 2u * 2u * 16u);  // [K/G][2][padded_n]
   const std::vector<float> group0 = {
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 0, 0, 0, 0, 0,                 // scales, padded
-      -1, -2, -3, -4, -5, -6, -7, -8, -9, 0, 0, 0, 0, 0, 0, 0,        // zeros, padded
+      1,  2,  3,  4,  5,  6,  7,  8,  9,  0, 0, 0, 0, 0, 0, 0,  // scales, padded
+      -1, -2, -3, -4, -5, -6, -7, -8, -9, 0, 0, 0, 0, 0, 0, 0,  // zeros, padded
   };
   EXPECT_EQ(std::vector<float>(packed.qparams.begin(), packed.qparams.begin() + 32), group0);
   EXPECT_EQ(packed.qparams[32], 101.0f);
@@ -199,7 +199,8 @@ TEST(StorageBytes, Fp32IsRawLittleEndian) {
 
 TEST(StorageBytes, Fp16IsBinary16) {
   const std::vector<float> values = {1.0f, -2.0f, 0.1f};
-  EXPECT_EQ(to_storage_bytes(values, DType::fp16), (std::vector<std::uint8_t>{0x00, 0x3c, 0x00, 0xc0, 0x66, 0x2e}));
+  EXPECT_EQ(to_storage_bytes(values, DType::fp16),
+            (std::vector<std::uint8_t>{0x00, 0x3c, 0x00, 0xc0, 0x66, 0x2e}));
 }
 
 TEST(StorageBytes, RoundTrip) {

@@ -10,7 +10,8 @@
 namespace qgemv::reference {
 namespace {
 
-quant::QuantData constant_data(quant::ProblemShape shape, std::uint8_t code, float scale, float zero, float x) {
+quant::QuantData constant_data(quant::ProblemShape shape, std::uint8_t code, float scale, float zero,
+                               float x) {
   quant::QuantData data;
   data.shape = shape;
   data.q.assign(static_cast<std::size_t>(shape.n * shape.k), code);
@@ -58,8 +59,9 @@ Reference naive(const quant::QuantData& data) {
     double abs_sum = 0;
     for (std::int64_t k = 0; k < data.shape.k; ++k) {
       const std::int64_t g = k / data.shape.group_size;
-      const double w = (static_cast<double>(data.code(n, k)) - 8.0) * static_cast<double>(data.scale_of(g, n)) +
-                       static_cast<double>(data.zero_of(g, n));
+      const double w =
+          (static_cast<double>(data.code(n, k)) - 8.0) * static_cast<double>(data.scale_of(g, n)) +
+          static_cast<double>(data.zero_of(g, n));
       y += static_cast<double>(data.x[k]) * w;
       abs_sum += std::fabs(static_cast<double>(data.x[k]) * w);
     }

@@ -62,9 +62,7 @@ TEST(Summarize, StableForLargeOffsets) {
   EXPECT_NEAR(summarize(samples).stddev, 1.0, 1e-6);
 }
 
-TEST(Summarize, EmptyThrows) {
-  EXPECT_THROW(summarize(std::span<const double>{}), std::invalid_argument);
-}
+TEST(Summarize, EmptyThrows) { EXPECT_THROW(summarize(std::span<const double>{}), std::invalid_argument); }
 
 }  // namespace
 }  // namespace qgemv::bench

@@ -37,8 +37,10 @@ TEST(Tolerance, DerivedFromRoundoffAndK) {
   EXPECT_DOUBLE_EQ(fp32.nrmse, 8 * u * 32 + u);
   EXPECT_DOUBLE_EQ(fp32.abs_factor, u * (4 * 32 + 8));
   const Tolerance fp16 = tolerance_for(DType::fp16, 1024);
-  EXPECT_DOUBLE_EQ(fp16.out_rounding, 0x1p-11);
-  EXPECT_DOUBLE_EQ(fp16.nrmse, 8 * u * 32 + 0x1p-11);
+  EXPECT_DOUBLE_EQ(fp16.out_rounding, 0x1p-10);
+  EXPECT_DOUBLE_EQ(fp16.abs_floor, 0x1p-14);
+  EXPECT_DOUBLE_EQ(fp32.abs_floor, 0.0);
+  EXPECT_DOUBLE_EQ(fp16.nrmse, 8 * u * 32 + 0x1p-10);
   EXPECT_DOUBLE_EQ(fp16.abs_factor, fp32.abs_factor);  // arithmetic is fp32 either way
   EXPECT_GT(tolerance_for(DType::fp32, 4096).nrmse, fp32.nrmse);
 }
@@ -137,7 +139,8 @@ TEST(Validate, ElementOutOfBoundsNamed) {
   EXPECT_EQ(result.worst_index, 1);
   EXPECT_DOUBLE_EQ(result.max_abs_error, 0.5);
   EXPECT_DOUBLE_EQ(result.max_rel_error, 0.25);
-  EXPECT_EQ(result.message.rfind("y[1] = 2.5 differs from reference 2 by more than ", 0), 0u) << result.message;
+  EXPECT_EQ(result.message.rfind("y[1] = 2.5 differs from reference 2 by more than ", 0), 0u)
+      << result.message;
 }
 
 TEST(Validate, NrmseFailureNamed) {
@@ -173,9 +176,9 @@ quant::QuantData misread(const quant::QuantData& data, Swap swap) {
     for (std::int64_t k = 0; k < k_total; ++k) {
       std::int64_t src_n = n;
       std::int64_t src_k = k;
-      if (swap == Swap::legacy_high_low) src_n = n ^ 4;                  // channel i <-> 4 + i
+      if (swap == Swap::legacy_high_low) src_n = n ^ 4;                     // channel i <-> 4 + i
       if (swap == Swap::coop_channel_order) src_n = n - n % 8 + 7 - n % 8;  // channel c <-> 7 - c
-      if (swap == Swap::even_odd_k) src_k = k ^ 1;                       // source-form pair swap
+      if (swap == Swap::even_odd_k) src_k = k ^ 1;                          // source-form pair swap
       const std::uint8_t code = data.code(src_n, src_k);
       bad.q[static_cast<std::size_t>(n * k_total + k)] = swap == Swap::complement ? 15 - code : code;
     }
@@ -191,7 +194,8 @@ TEST(Validate, SwappedNibbleOrderFails) {
       for (DType dtype : {DType::fp32, DType::fp16}) {
         const ValidationResult result = validate(to_float(compute(misread(data, swap)).y), ref, dtype, k);
         EXPECT_FALSE(result.passed) << "K=" << k << " swap=" << static_cast<int>(swap);
-        EXPECT_GT(result.nrmse, 10 * result.tolerance.nrmse) << "K=" << k << " swap=" << static_cast<int>(swap);
+        EXPECT_GT(result.nrmse, 10 * result.tolerance.nrmse)
+            << "K=" << k << " swap=" << static_cast<int>(swap);
       }
     }
   }

@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Plots qgemv-bench JSON results (schema_version 1) as PNGs.
+
+    plot_results.py RESULTS.json [RESULTS.json ...] -o DIR
+
+Per input file it writes <stem>-gbps.png, <stem>-roofline.png and <stem>-speedup.png; with several
+files it also writes compare-gbps.png, compare-roofline.png and compare-speedup.png, one subplot
+column per file on a shared y axis. Only results with status "ok" are plotted.
+Exit codes: 0 written, 2 bad usage or an input that is not a schema_version 1 results file.
+"""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # Before pyplot: CI machines and containers have no display.
+import matplotlib.pyplot as plt  # noqa: E402
+
+SCHEMA_VERSION = 1
+REQUIRED_RESULT_KEYS = ("shape", "kernel", "dtype", "storage", "status")
+
+
+class InputError(Exception):
+    """An input file the script cannot plot; main() turns it into exit code 2."""
+
+
+def load(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: cannot read: {e}") from e
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}: not JSON: {e}") from e
+    if not isinstance(doc, dict):
+        raise InputError(f"{path}: not a qgemv-bench results object")
+    if doc.get("schema_version") != SCHEMA_VERSION:
+        raise InputError(f"{path}: schema_version {doc.get('schema_version')!r}, expected {SCHEMA_VERSION}")
+    results = doc.get("results")
+    if not isinstance(results, list) or not all(
+            isinstance(r, dict) and all(k in r for k in REQUIRED_RESULT_KEYS) for r in results):
+        raise InputError(f"{path}: 'results' must be a list of objects with {', '.join(REQUIRED_RESULT_KEYS)}")
+    return doc
+
+
+def number(value):
+    """The value if it is a real number; JSON null, strings and booleans are 'no value'."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def variant(r):
+    return f"{r['kernel']} {r['dtype']} {r['storage']}"
+
+
+def shape_key(r):
+    # The name alone may repeat across group sizes, so the key carries the sizes too.
+    return (r["shape"], r.get("n"), r.get("k"), r.get("group_size"))
+
+
+def shape_label(key):
+    name, n, k, _ = key
+    return f"{name} {n}x{k}" if n is not None and k is not None else str(name)
+
+
+def describe(doc):
+    ctx = doc.get("context") or {}
+    device = (ctx.get("device") or {}).get("name") or "unknown device"
+    shapes = (doc.get("settings") or {}).get("shapes_file") or "unknown shapes"
+    return device, str(ctx.get("date") or "unknown date"), shapes
+
+
+def ok_results(path, doc):
+    """The results to plot; prints one line naming those left out, because a bar silently
+    missing from a plot reads as a zero."""
+    left_out = [f"{r['shape']}/{variant(r).replace(' ', '/')} ({r['status']})"
+                for r in doc["results"] if r["status"] != "ok"]
+    if left_out:
+        print(f"note: {path}: left out {len(left_out)} not-ok result(s): {', '.join(left_out)}")
+    return [r for r in doc["results"] if r["status"] == "ok"]
+
+
+# What each plot shows: field, y label, reference line, y limits, and which results take part.
+METRICS = {
+    "gbps": dict(field="gbps", ylabel="GB/s (bytes moved / median time)", line=None, ylim=None,
+                 keep=lambda r: True, title="GEMV bandwidth"),
+    "roofline": dict(field="roofline_fraction", ylabel="fraction of read bandwidth", line=1.0,
+                     ylim=(0, 1.05), keep=lambda r: True, title="Roofline fraction"),
+    # Legacy's speedup over itself is always 1.0, so its bars carry no information.
+    "speedup": dict(field="speedup_vs_legacy", ylabel="speedup vs legacy (x)", line=1.0, ylim=None,
+                    keep=lambda r: r["kernel"] != "legacy", title="Speedup over legacy"),
+}
+
+
+def series(results, metric):
+    """{variant: {shape key: value}} for the results that take part in the metric and have a value."""
+    spec, out = METRICS[metric], {}
+    for r in results:
+        value = number(r.get(spec["field"]))
+        if spec["keep"](r) and value is not None:
+            out.setdefault(variant(r), {})[shape_key(r)] = value
+    return out
+
+
+def ordered_union(lists):
+    seen = {}
+    for items in lists:
+        for item in items:
+            seen.setdefault(item, None)
+    return list(seen)
+
+
+def draw_bars(ax, data, shapes, variants, colors, metric):
+    """Grouped bars: one group per shape, one bar per variant; a missing value leaves a gap."""
+    spec = METRICS[metric]
+    width = 0.8 / max(len(variants), 1)
+    for i, v in enumerate(variants):
+        xs = [j + (i - (len(variants) - 1) / 2) * width for j, s in enumerate(shapes) if s in data.get(v, {})]
+        ys = [data[v][s] for s in shapes if s in data.get(v, {})]
+        bars = ax.bar(xs, ys, width, label=v, color=colors[v])
+        if metric == "speedup" and len(shapes) * len(variants) <= 40:
+            # The exact factor is what people quote; reading it off the axis is too coarse.
+            ax.bar_label(bars, fmt="%.2f", fontsize=7)
+            ax.margins(y=0.08)  # Room above the tallest bar for its label.
+    if spec["line"] is not None:
+        ax.axhline(spec["line"], color="black", linestyle="--", linewidth=1)
+    if spec["ylim"]:
+        ax.set_ylim(*spec["ylim"])
+    if not data:
+        ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", va="center", color="grey")
+    ax.set_xticks(range(len(shapes)))
+    # Rotated so long sweep names like sweep_1024x4096 do not run into each other.
+    ax.set_xticklabels([shape_label(s) for s in shapes], rotation=35, ha="right",
+                       rotation_mode="anchor", fontsize=8)
+    ax.set_xlim(-0.6, max(len(shapes), 1) - 0.4)
+    ax.grid(axis="y", alpha=0.3)
+
+
+def plot(entries, metric, out_path, suptitle):
+    """entries: [(panel title, results)]; one subplot column per entry, y axis shared."""
+    per_entry = [series(results, metric) for _, results in entries]
+    # Each panel shows the shapes of its own file; files of one shapes file line up anyway.
+    shapes_per_entry = [ordered_union([[shape_key(r) for r in results]]) for _, results in entries]
+    # Colours come from every ok variant, not just this metric's, so a kernel keeps its colour
+    # across panels and across the three plots (speedup leaves legacy out).
+    every = ordered_union([[variant(r) for r in results] for _, results in entries])
+    colors = {v: plt.get_cmap("tab10")(i % 10) for i, v in enumerate(every)}
+    variants = [v for v in every if any(v in data for data in per_entry)]
+    # Wide enough that each bar stays visible; capped so a big sweep still makes a sane file.
+    most_shapes = max(len(s) for s in shapes_per_entry)
+    column = max(5.0, 0.35 * most_shapes * max(len(variants), 1) + 1.5)
+    fig, axes = plt.subplots(1, len(entries), figsize=(min(column * len(entries), 30), 5),
+                             sharey=True, squeeze=False)
+    for ax, (title, _), data, own_shapes in zip(axes[0], entries, per_entry, shapes_per_entry):
+        draw_bars(ax, data, own_shapes, variants, colors, metric)
+        ax.set_title(title, fontsize=9)
+    axes[0][0].set_ylabel(METRICS[metric]["ylabel"])
+    if variants:
+        axes[0][-1].legend(fontsize=8, loc="best")
+    fig.suptitle(f"{METRICS[metric]['title']}: {suptitle}", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(out_path, dpi=110)
+    plt.close(fig)
+    print(f"wrote {out_path}")
+
+
+def has_roofline(results):
+    return any(number(r.get("roofline_fraction")) is not None for r in results)
+
+
+def gbps_text(value):
+    # Whole GB/s for GPUs; lavapipe's ~1 GB/s needs its decimals.
+    return f"{value:.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def roofline_note(doc):
+    roof = doc.get("roofline") or {}
+    read, copy = number(roof.get("read_gbps")), number(roof.get("copy_gbps"))
+    parts = [f"read {gbps_text(read)} GB/s" if read is not None else None,
+             f"copy {gbps_text(copy)} GB/s" if copy is not None else None]
+    return ", ".join(p for p in parts if p)
+
+
+def plot_file(path, doc, results, out_dir, stem):
+    device, date, shapes = describe(doc)
+    title = f"{shapes} on {device}"
+    for metric in METRICS:
+        if metric == "roofline" and not has_roofline(results):
+            print(f"note: {path}: no numeric roofline_fraction, {stem}-roofline.png not written")
+            continue
+        panel = date if metric != "roofline" or not roofline_note(doc) else f"{date}; {roofline_note(doc)}"
+        plot([(panel, results)], metric, out_dir / f"{stem}-{metric}.png", title)
+
+
+def plot_compare(docs, out_dir):
+    shapes = ", ".join(ordered_union([[describe(doc)[2]] for _, doc, _ in docs]))
+    devices = ", ".join(ordered_union([[describe(doc)[0]] for _, doc, _ in docs]))
+    for metric in METRICS:
+        if metric == "roofline" and not any(has_roofline(results) for _, _, results in docs):
+            print("note: no input has a numeric roofline_fraction, compare-roofline.png not written")
+            continue
+        entries = [(f"{describe(doc)[0]}\n{describe(doc)[1]}", results) for _, doc, results in docs]
+        plot(entries, metric, out_dir / f"compare-{metric}.png", f"{shapes} on {devices}")
+
+
+def unique_stems(paths):
+    """File stems, with -2, -3 ... added where two inputs share one (run1/a.json, run2/a.json)."""
+    stems, counts = [], {}
+    for p in paths:
+        stem = Path(p).stem
+        counts[stem] = counts.get(stem, 0) + 1
+        stems.append(stem if counts[stem] == 1 else f"{stem}-{counts[stem]}")
+    return stems
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Plot qgemv-bench JSON results as PNGs.")
+    parser.add_argument("inputs", nargs="+", metavar="RESULTS.json")
+    parser.add_argument("-o", "--out-dir", required=True, type=Path, metavar="DIR")
+    args = parser.parse_args(argv)
+    try:
+        docs = [(p, d) for p in args.inputs for d in [load(p)]]
+    except InputError as e:
+        print(f"plot_results: {e}", file=sys.stderr)
+        return 2
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    docs = [(p, d, ok_results(p, d)) for p, d in docs]
+    for (path, doc, results), stem in zip(docs, unique_stems(args.inputs)):
+        plot_file(path, doc, results, args.out_dir, stem)
+    if len(docs) > 1:
+        plot_compare(docs, args.out_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+#version 450
+// Tuned kernel over the block-4x8 layout (same packed weights as coop). What coop fixes at
+// build time is a specialization constant here, so --tune can search it per shape and device:
+//   workgroup size = blocks per workgroup x threads per block (constant 0),
+//   threads per block along K (1), consecutive uvec4 loads in flight per thread (2),
+//   reduction by subgroupAdd or by a shared-memory tree (3).
+// Per weight it avoids coop's int->float conversions (quarter rate on many GPUs) and folds the
+// scale and zero into one FMA per channel per step instead of dequantizing every weight.
+#extension GL_GOOGLE_include_directive : require
+#extension GL_KHR_shader_subgroup_arithmetic : require
+#include "common.glsl"
+#include "block4x8_weights.glsl"
+
+layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const uint THREADS_PER_BLOCK = 64;   // power of two
+layout(constant_id = 2) const uint LOADS_PER_STEP = 4;       // U * 4 must divide the group size
+layout(constant_id = 3) const uint SUBGROUP_REDUCTION = 0;   // 1: subgroupAdd, 0: shared-memory tree
+
+// [channel][invocation]
+shared float partials[8][gl_WorkGroupSize.x];
+
+// q - 8 exactly: OR-ing the nibble into the mantissa of 2^23 gives the float 2^23 + q.
+float centered_code(uint word, uint shift) {
+  return uintBitsToFloat(((word >> shift) & 15u) | 0x4B000000u) - 8388616.0;
+}
+
+void accumulate_step(uint n8, uint first_k4, uint k4_count, inout float acc[8]) {
+  uvec4 packed[LOADS_PER_STEP];
+  [[unroll]] for (uint u = 0; u < LOADS_PER_STEP; ++u) packed[u] = load_weights(n8, first_k4 + u, k4_count);
+
+  // All loads of a step lie in one quantization group because 4 * LOADS_PER_STEP divides G.
+  const uint g = (4 * first_k4) / pc.group_size;
+  const uint at = ((g * pc.padded_n + n8 * 8) * 2) / 4;
+  float scale[8];
+  float zero[8];
+  [[unroll]] for (uint j = 0; j < 4; ++j) {
+    const vec4 v = load_qparams4(at + j);
+    scale[2 * j] = v.x;
+    zero[2 * j] = v.y;
+    scale[2 * j + 1] = v.z;
+    zero[2 * j + 1] = v.w;
+  }
+
+  // sum_k x (q - 8) s + x z = s * sum_k x (q - 8) + z * sum_k x
+  float dot_q[8];
+  [[unroll]] for (uint c = 0; c < 8; ++c) dot_q[c] = 0.0;
+  float x_sum = 0.0;
+  [[unroll]] for (uint u = 0; u < LOADS_PER_STEP; ++u) {
+    const vec4 xv = load_x4(first_k4 + u);
+    x_sum += (xv.x + xv.y) + (xv.z + xv.w);
+    [[unroll]] for (uint r = 0; r < 4; ++r) {
+      [[unroll]] for (uint c = 0; c < 8; ++c) dot_q[c] += xv[r] * centered_code(packed[u][r], nibble_shift(c));
+    }
+  }
+  [[unroll]] for (uint c = 0; c < 8; ++c) acc[c] += scale[c] * dot_q[c] + zero[c] * x_sum;
+}
+
+void main() {
+  const uint local = gl_LocalInvocationID.x;
+  const uint lane = local % THREADS_PER_BLOCK;
+  const uint blocks_per_workgroup = gl_WorkGroupSize.x / THREADS_PER_BLOCK;
+  const uint n8 = gl_WorkGroupID.x * blocks_per_workgroup + local / THREADS_PER_BLOCK;
+  const uint blocks = (pc.n + 7) / 8;
+  const uint k4_count = pc.k / 4;
+
+  float acc[8];
+  [[unroll]] for (uint c = 0; c < 8; ++c) acc[c] = 0.0;
+  if (n8 < blocks) {
+    const uint stride = THREADS_PER_BLOCK * LOADS_PER_STEP;
+    for (uint first = lane * LOADS_PER_STEP; first < k4_count; first += stride) {
+      accumulate_step(n8, first, k4_count, acc);
+    }
+  }
+
+  if (SUBGROUP_REDUCTION != 0) {
+    // The host only picks this when THREADS_PER_BLOCK is a multiple of the subgroup size, so no
+    // subgroup spans two blocks.
+    [[unroll]] for (uint c = 0; c < 8; ++c) acc[c] = subgroupAdd(acc[c]);
+    if (subgroupElect()) {
+      [[unroll]] for (uint c = 0; c < 8; ++c) partials[c][gl_SubgroupID] = acc[c];
+    }
+    barrier();
+    if (lane == 0 && n8 < blocks) {
+      const uint first_subgroup = local / gl_SubgroupSize;
+      const uint count = THREADS_PER_BLOCK / gl_SubgroupSize;
+      float sums[8];
+      [[unroll]] for (uint c = 0; c < 8; ++c) {
+        sums[c] = 0.0;
+        for (uint s = 0; s < count; ++s) sums[c] += partials[c][first_subgroup + s];
+      }
+      store_block(n8, sums);
+    }
+  } else {
+    [[unroll]] for (uint c = 0; c < 8; ++c) partials[c][local] = acc[c];
+    barrier();
+    for (uint half_width = THREADS_PER_BLOCK / 2; half_width > 0; half_width /= 2) {
+      if (lane < half_width) {
+        [[unroll]] for (uint c = 0; c < 8; ++c) partials[c][local] += partials[c][local + half_width];
+      }
+      barrier();
+    }
+    if (lane == 0 && n8 < blocks) {
+      float sums[8];
+      [[unroll]] for (uint c = 0; c < 8; ++c) sums[c] = partials[c][local];
+      store_block(n8, sums);
+    }
+  }
+}

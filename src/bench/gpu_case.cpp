@@ -1,0 +1,161 @@
+#include "bench/gpu_case.hpp"
+
+#include "quant/slice.hpp"
+
+namespace qgemv::bench {
+namespace {
+
+using vk::DescriptorType;
+
+// Quiet NaN bit patterns: an element the kernel never writes stays NaN and fails validation.
+constexpr std::uint32_t kNan32 = 0x7FC00000u;
+constexpr std::uint32_t kNan16Pair = 0x7E007E00u;
+
+std::uint64_t round_up4(std::uint64_t bytes) { return (bytes + 3) / 4 * 4; }
+
+vk::Format weight_format(quant::Layout layout) {
+  return layout == quant::Layout::legacy_interleaved ? vk::Format::eR8G8B8A8Uint : vk::Format::eR32G32B32A32Uint;
+}
+
+vk::Format io_format(DType dtype) {
+  return dtype == DType::fp32 ? vk::Format::eR32G32B32A32Sfloat : vk::Format::eR16G16B16A16Sfloat;
+}
+
+// Texel grid of SPEC §2: legacy texel (n8, k), coop texel (k4, n8); rows are the packed order.
+std::pair<std::uint32_t, std::uint32_t> weight_extent(quant::Layout layout, std::int64_t blocks, std::int64_t k) {
+  if (layout == quant::Layout::legacy_interleaved) return {std::uint32_t(blocks), std::uint32_t(k)};
+  return {std::uint32_t(k / 4), std::uint32_t(blocks)};
+}
+
+std::vector<DescriptorType> bindings(Storage storage) {
+  const auto weights = storage == Storage::bb ? DescriptorType::eStorageBuffer : DescriptorType::eCombinedImageSampler;
+  if (storage == Storage::tt) {
+    return {weights, DescriptorType::eStorageBuffer, DescriptorType::eCombinedImageSampler,
+            DescriptorType::eStorageImage};
+  }
+  return {weights, DescriptorType::eStorageBuffer, DescriptorType::eStorageBuffer, DescriptorType::eStorageBuffer};
+}
+
+std::unique_ptr<vk_util::Buffer> device_buffer(vk_util::Context& context, vk_util::Commands& commands,
+                                               std::span<const std::uint8_t> bytes) {
+  auto buffer = std::make_unique<vk_util::Buffer>(context, round_up4(bytes.size()), vk_util::Buffer::Kind::device);
+  vk_util::upload(context, commands, *buffer, bytes);
+  return buffer;
+}
+
+}  // namespace
+
+GpuCase::GpuCase(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,
+                 const kernels::KernelDesc& kernel, const kernels::Dispatch& dispatch, Storage storage,
+                 const SplitPlan& plan, std::uint32_t copies)
+    : problem_(problem),
+      kernel_(kernel),
+      dispatch_(dispatch),
+      storage_(storage),
+      plan_(plan),
+      copies_(std::max(1u, copies)) {
+  const auto dtype = problem.dtype();
+  const auto& data = problem.data();
+  const auto& shape = data.shape;
+  if (storage != Storage::bb) sampler_ = vk_util::make_sampler(context);
+  const auto spirv = kernels::load_spirv(kernel, dtype, storage);
+  pipeline_ = std::make_unique<vk_util::ComputePipeline>(
+      context, vk_util::PipelineDesc{spirv, bindings(storage), sizeof(kernels::PushConstants), dispatch.specialization,
+                                     static_cast<std::uint32_t>(plan.slices) * copies_});
+
+  const auto x_bytes = quant::to_storage_bytes(data.x, dtype);
+  if (storage == Storage::tt) {
+    x_image_ = std::make_unique<vk_util::Image2D>(context, io_format(dtype), std::uint32_t(shape.k / 4), 1, false);
+    vk_util::upload(context, commands, *x_image_, x_bytes);
+    y_image_ = std::make_unique<vk_util::Image2D>(context, io_format(dtype), plan.output_row_texels,
+                                                  plan.output_rows, true);
+  } else {
+    x_buffer_ = device_buffer(context, commands, x_bytes);
+    y_buffer_ = std::make_unique<vk_util::Buffer>(context, round_up4(shape.n * element_bytes(dtype)),
+                                                  vk_util::Buffer::Kind::device);
+  }
+
+  for (std::int64_t s = 0; s < plan.slices; ++s) {
+    const auto n_begin = s * plan.channels_per_slice;
+    const auto n_end = std::min(shape.n, n_begin + plan.channels_per_slice);
+    if (plan.slices == 1) {
+      upload_slice(context, commands, data, problem.packed(kernel.layout), 0);
+    } else {
+      const auto sub = quant::slice_channels(data, n_begin, n_end);
+      upload_slice(context, commands, sub, quant::pack(sub, kernel.layout), n_begin);
+    }
+  }
+}
+
+void GpuCase::upload_slice(vk_util::Context& context, vk_util::Commands& commands, const quant::QuantData& data,
+                           const quant::PackedWeights& packed, std::int64_t n_begin) {
+  const auto& shape = data.shape;
+  const auto slice_index = static_cast<std::uint32_t>(slices_.size());
+  const auto qparam_bytes = quant::to_storage_bytes(packed.qparams, problem_.dtype());
+  Slice slice;
+  for (std::uint32_t copy = 0; copy < copies_; ++copy) {
+    slice.copies.push_back(upload_copy(context, commands, data, packed, qparam_bytes, set_index(slice_index, copy)));
+    footprint_bytes_ += packed.weights.size() + qparam_bytes.size();
+  }
+  slice.push = {static_cast<std::uint32_t>(shape.n), static_cast<std::uint32_t>(shape.k),
+                static_cast<std::uint32_t>(shape.group_size), static_cast<std::uint32_t>(shape.padded_n()),
+                static_cast<std::uint32_t>(n_begin), plan_.output_row_texels};
+  slice.workgroups = dispatch_.workgroups(shape.n);
+  slices_.push_back(std::move(slice));
+}
+
+GpuCase::SliceCopy GpuCase::upload_copy(vk_util::Context& context, vk_util::Commands& commands,
+                                        const quant::QuantData& data, const quant::PackedWeights& packed,
+                                        std::span<const std::uint8_t> qparam_bytes, std::uint32_t set) {
+  SliceCopy copy;
+  if (storage_ == Storage::bb) {
+    copy.weight_buffer = device_buffer(context, commands, packed.weights);
+    pipeline_->bind_buffer(set, 0, copy.weight_buffer->handle(), 0, copy.weight_buffer->size());
+  } else {
+    const auto [width, height] = weight_extent(kernel_.layout, data.shape.blocks_of_8(), data.shape.k);
+    copy.weight_image =
+        std::make_unique<vk_util::Image2D>(context, weight_format(kernel_.layout), width, height, false);
+    vk_util::upload(context, commands, *copy.weight_image, packed.weights);
+    pipeline_->bind_image(set, 0, copy.weight_image->view(), *sampler_);
+  }
+  copy.qparams = device_buffer(context, commands, qparam_bytes);
+  pipeline_->bind_buffer(set, 1, copy.qparams->handle(), 0, copy.qparams->size());
+  bind_io(set);
+  return copy;
+}
+
+void GpuCase::bind_io(std::uint32_t set) {
+  if (storage_ == Storage::tt) {
+    pipeline_->bind_image(set, 2, x_image_->view(), *sampler_);
+    pipeline_->bind_image(set, 3, y_image_->view(), nullptr);
+  } else {
+    pipeline_->bind_buffer(set, 2, x_buffer_->handle(), 0, x_buffer_->size());
+    pipeline_->bind_buffer(set, 3, y_buffer_->handle(), 0, y_buffer_->size());
+  }
+}
+
+void GpuCase::record(const vk::raii::CommandBuffer& cmd, std::uint64_t iteration) const {
+  const auto copy = static_cast<std::uint32_t>(iteration % copies_);
+  for (std::uint32_t s = 0; s < slices_.size(); ++s) {
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(&slices_[s].push);
+    pipeline_->dispatch(cmd, set_index(s, copy), {bytes, sizeof(kernels::PushConstants)}, slices_[s].workgroups);
+  }
+}
+
+void GpuCase::poison_output(vk_util::Commands& commands) const {
+  if (y_image_) {
+    vk_util::fill(commands, *y_image_, std::numeric_limits<float>::quiet_NaN());
+  } else {
+    vk_util::fill(commands, *y_buffer_, problem_.dtype() == DType::fp32 ? kNan32 : kNan16Pair);
+  }
+}
+
+std::vector<float> GpuCase::read_output(vk_util::Context& context, vk_util::Commands& commands) const {
+  // The output image is the padded channel vector wrapped row by row, so both read back linearly.
+  auto bytes = y_image_ ? vk_util::download(context, commands, *y_image_)
+                        : vk_util::download(context, commands, *y_buffer_);
+  bytes.resize(static_cast<std::size_t>(problem_.shape().n * element_bytes(problem_.dtype())));
+  return quant::from_storage_bytes(bytes, problem_.dtype());
+}
+
+}  // namespace qgemv::bench

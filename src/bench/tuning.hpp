@@ -1,0 +1,53 @@
+#pragma once
+// --tune / --tuning: the best coop_tuned configuration per (device, kernel, N, K, G, dtype,
+// storage), searched on the device and kept in a JSON file that later runs load.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bench/problem.hpp"
+#include "bench/runner.hpp"
+#include "kernels/kernel_table.hpp"
+
+namespace qgemv::bench {
+
+struct TuningKey {
+  std::string device;
+  std::string kernel;
+  std::int64_t n = 0;
+  std::int64_t k = 0;
+  std::int64_t group_size = 0;
+  DType dtype = DType::fp32;
+  Storage storage = Storage::bb;
+  bool operator==(const TuningKey&) const = default;
+};
+
+struct TuningEntry {
+  TuningKey key;
+  kernels::TuneConfig config;
+  double median_s = 0;
+  std::size_t candidates = 0;
+};
+
+class TuningTable {
+ public:
+  // UsageError "<path>: ..." on an unreadable or malformed file.
+  static TuningTable load(const std::filesystem::path& path);
+  void save(const std::filesystem::path& path) const;  // atomically
+
+  std::optional<kernels::TuneConfig> find(const TuningKey& key) const;
+  void put(const TuningEntry& entry);  // replaces an entry with the same key
+  const std::vector<TuningEntry>& entries() const { return entries_; }
+
+ private:
+  std::vector<TuningEntry> entries_;
+};
+
+// Runs every candidate configuration (validated, timed with `settings`) and returns the fastest
+// that validated; std::nullopt when none did.
+std::optional<TuningEntry> tune_case(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,
+                                     const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings);
+
+}  // namespace qgemv::bench

@@ -1,0 +1,176 @@
+#include "compare/compare.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "bench/statistics.hpp"
+#include "compare/mann_whitney.hpp"
+#include "util/error.hpp"
+
+namespace qgemv::compare {
+namespace {
+
+// The metric's per-dispatch values; empty for speedup, which exists only as one ratio per run.
+std::vector<double> metric_samples(const CaseRecord& c, Metric metric) {
+  if (metric == Metric::time) return c.samples_s;
+  std::vector<double> out;
+  if (metric == Metric::gbps) {
+    for (double s : c.samples_s) out.push_back(static_cast<double>(c.bytes_total) / s / 1e9);
+  }
+  return out;
+}
+
+std::optional<double> metric_value(const CaseRecord& c, Metric metric, const std::vector<double>& samples) {
+  if (metric == Metric::speedup) return c.speedup_vs_legacy;
+  if (samples.empty()) return std::nullopt;
+  return bench::summarize(samples).median;
+}
+
+// Fills base/current/change/p_value and the verdict of a case that ran ok in NEW.
+void judge(const CaseRecord& base, const CaseRecord& current, const Options& o, CaseComparison& out) {
+  if (base.status != "ok") {
+    out.verdict = Verdict::no_baseline;
+    out.reason = fmt::format("{} in BASE", base.status);
+    return;
+  }
+  const auto base_samples = metric_samples(base, o.metric), new_samples = metric_samples(current, o.metric);
+  out.base = metric_value(base, o.metric, base_samples);
+  out.current = metric_value(current, o.metric, new_samples);
+  out.base_samples = base_samples.size();
+  out.new_samples = new_samples.size();
+  if (!out.base || *out.base <= 0 || !out.current) {
+    out.verdict = Verdict::no_baseline;
+    out.reason = fmt::format("no {} in {}", to_string(o.metric), out.base ? "NEW" : "BASE");
+    return;
+  }
+  out.change = *out.current / *out.base - 1;
+  // Time grows when things get worse; bandwidth and speedup shrink.
+  const double worsening = o.metric == Metric::time ? *out.change : -*out.change;
+  const bool testable = out.base_samples >= kMinSamplesForTest && out.new_samples >= kMinSamplesForTest;
+  if (testable) out.p_value = mann_whitney_u(base_samples, new_samples).p_value;
+  const bool significant = !testable || *out.p_value < o.alpha;
+
+  if (worsening > o.threshold) {
+    if (significant) {
+      out.verdict = Verdict::regression;
+      out.fails = true;
+      if (!testable) out.reason = "threshold only";
+    } else {
+      out.verdict = Verdict::not_significant;
+      out.reason = fmt::format("p {:.3g} >= alpha {:.3g}", *out.p_value, o.alpha);
+    }
+  } else if (-worsening > o.threshold && significant) {
+    out.verdict = Verdict::improved;
+    if (!testable) out.reason = "threshold only";
+  }
+}
+
+CaseComparison compare_case(const CaseRecord& base, const CaseRecord* current, const Comparison& c) {
+  CaseComparison out;
+  out.id = base.id;
+  const auto& o = c.options;
+  if (!current) {
+    out.verdict = Verdict::missing;
+    out.reason = c.new_complete ? "not in NEW" : "not in NEW, which was interrupted";
+    out.fails = !o.allow_missing;
+    if (o.allow_missing) out.reason += "; allowed";
+  } else if (current->status == "failed") {
+    out.verdict = Verdict::failed;
+    out.reason = current->message;
+    out.fails = true;
+  } else if (current->status == "skipped") {
+    const bool both = base.status == "skipped";
+    out.verdict = both ? Verdict::skipped : Verdict::missing;
+    out.reason = both ? current->message : "skipped in NEW: " + current->message;
+    out.fails = !both && !o.allow_missing;
+    if (!both && o.allow_missing) out.reason += "; allowed";
+  } else {
+    judge(base, *current, o, out);
+  }
+  return out;
+}
+
+}  // namespace
+
+Comparison compare(const ResultDocument& base, const ResultDocument& current, const Options& options) {
+  if (base.device_name != current.device_name && !options.allow_device_change) {
+    throw UsageError(fmt::format("the runs used different devices: BASE {} on \"{}\", NEW {} on \"{}\" "
+                                 "(--allow-device-change compares them anyway)",
+                                 base.label, base.device_name, current.label, current.device_name));
+  }
+  Comparison out{options, base.label, current.label, base.device_name, current.device_name, current.complete, {}};
+  const auto find = [](const ResultDocument& doc, const CaseId& id) -> const CaseRecord* {
+    const auto it = std::find_if(doc.cases.begin(), doc.cases.end(), [&](const CaseRecord& c) { return c.id == id; });
+    return it == doc.cases.end() ? nullptr : &*it;
+  };
+  for (const auto& b : base.cases) out.cases.push_back(compare_case(b, find(current, b.id), out));
+  for (const auto& n : current.cases) {
+    if (find(base, n.id)) continue;
+    CaseComparison added;
+    added.id = n.id;
+    added.verdict = Verdict::added;
+    added.reason = "not in BASE";
+    // A case new to the sweep that fails validation still fails the gate.
+    if (n.status == "failed") {
+      added.verdict = Verdict::failed;
+      added.reason = n.message;
+      added.fails = true;
+    }
+    out.cases.push_back(std::move(added));
+  }
+  return out;
+}
+
+int exit_code(const Comparison& comparison) {
+  const bool fails = std::any_of(comparison.cases.begin(), comparison.cases.end(),
+                                 [](const CaseComparison& c) { return c.fails; });
+  return fails ? 1 : 0;
+}
+
+double parse_threshold(std::string_view text) {
+  std::string_view number = text;
+  if (!number.empty() && number.back() == '%') number.remove_suffix(1);
+  double percent = 0;
+  const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), percent);
+  if (number.empty() || error != std::errc() || end != number.data() + number.size() || !std::isfinite(percent) ||
+      percent < 0) {
+    throw UsageError(fmt::format("--threshold {}: expected a non-negative percentage such as 5%", text));
+  }
+  return percent / 100;
+}
+
+std::optional<Metric> parse_metric(std::string_view text) {
+  if (text == "time") return Metric::time;
+  if (text == "gbps") return Metric::gbps;
+  if (text == "speedup") return Metric::speedup;
+  return std::nullopt;
+}
+
+std::string_view to_string(Metric metric) {
+  switch (metric) {
+    case Metric::time: return "time";
+    case Metric::gbps: return "gbps";
+    case Metric::speedup: return "speedup";
+  }
+  return "?";
+}
+
+std::string_view to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::ok: return "ok";
+    case Verdict::improved: return "improved";
+    case Verdict::regression: return "REGRESSION";
+    case Verdict::not_significant: return "not significant";
+    case Verdict::missing: return "missing";
+    case Verdict::failed: return "FAILED";
+    case Verdict::skipped: return "skipped";
+    case Verdict::added: return "new";
+    case Verdict::no_baseline: return "no baseline";
+  }
+  return "?";
+}
+
+}  // namespace qgemv::compare

@@ -1,0 +1,140 @@
+#include "compare/result_document.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "util/error.hpp"
+
+namespace qgemv::compare {
+namespace {
+
+using nlohmann::json;
+
+// Field access that reports the document and JSON path instead of nlohmann's generic message.
+class Reader {
+ public:
+  explicit Reader(const std::string& label) : label_(label) {}
+
+  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+    throw UsageError(fmt::format("{}: {}: {}", label_, path, what));
+  }
+
+  const json& field(const json& object, const std::string& path, const char* key) const {
+    if (!object.is_object()) fail(path, "expected an object");
+    const auto it = object.find(key);
+    if (it == object.end()) fail(path, fmt::format("missing \"{}\"", key));
+    return *it;
+  }
+
+  std::string string(const json& object, const std::string& path, const char* key) const {
+    const auto& value = field(object, path, key);
+    if (!value.is_string()) fail(fmt::format("{}.{}", path, key), "expected a string");
+    return value.get<std::string>();
+  }
+
+  std::int64_t integer(const json& object, const std::string& path, const char* key) const {
+    const auto& value = field(object, path, key);
+    if (!value.is_number_integer()) fail(fmt::format("{}.{}", path, key), "expected an integer");
+    return value.get<std::int64_t>();
+  }
+
+  std::optional<double> optional_number(const json& object, const std::string& path, const char* key) const {
+    const auto& value = field(object, path, key);
+    if (value.is_null()) return std::nullopt;
+    if (!value.is_number()) fail(fmt::format("{}.{}", path, key), "expected a number or null");
+    return value.get<double>();
+  }
+
+ private:
+  const std::string& label_;
+};
+
+std::vector<double> read_samples(const Reader& r, const json& result, const std::string& path) {
+  const auto& timing = r.field(result, path, "timing");
+  if (timing.is_null()) return {};
+  const auto samples_path = path + ".timing.samples";
+  const auto& samples = r.field(timing, path + ".timing", "samples");
+  if (!samples.is_array()) r.fail(samples_path, "expected an array");
+  std::vector<double> out;
+  for (const auto& s : samples) {
+    if (!s.is_number() || s.get<double>() <= 0) r.fail(samples_path, "expected positive numbers");
+    out.push_back(s.get<double>());
+  }
+  return out;
+}
+
+CaseRecord read_case(const Reader& r, const json& result, const std::string& path) {
+  CaseRecord c;
+  c.id = {r.string(result, path, "shape"),  r.integer(result, path, "n"),
+          r.integer(result, path, "k"),     r.integer(result, path, "group_size"),
+          r.string(result, path, "kernel"), r.string(result, path, "dtype"),
+          r.string(result, path, "storage")};
+  c.status = r.string(result, path, "status");
+  if (c.status != "ok" && c.status != "skipped" && c.status != "failed") {
+    r.fail(path + ".status", fmt::format("unknown status \"{}\"", c.status));
+  }
+  c.message = r.string(result, path, "message");
+  c.samples_s = read_samples(r, result, path);
+  if (c.status == "ok" && c.samples_s.empty()) r.fail(path + ".timing.samples", "an ok case needs samples");
+  c.bytes_total = r.integer(r.field(result, path, "bytes"), path + ".bytes", "total");
+  c.speedup_vs_legacy = r.optional_number(result, path, "speedup_vs_legacy");
+  return c;
+}
+
+}  // namespace
+
+std::string CaseId::label() const {
+  return fmt::format("{} {}x{} g{} {} {} {}", shape, n, k, group_size, kernel, dtype, storage);
+}
+
+ResultDocument parse_result_document(const json& doc, const std::string& label) {
+  const Reader r(label);
+  if (!doc.is_object()) r.fail("$", "not a qgemv-bench result document (expected an object)");
+  if (!doc.contains("schema_version")) {
+    r.fail("$", "missing \"schema_version\": not a qgemv-bench result document (a --format gbench file?)");
+  }
+  const auto& version = doc["schema_version"];
+  if (!version.is_number_integer() || version.get<std::int64_t>() != kReadableSchemaVersion) {
+    r.fail("$.schema_version", fmt::format("{} is not supported (this build reads {})", version.dump(),
+                                           kReadableSchemaVersion));
+  }
+  ResultDocument out;
+  out.label = label;
+  out.device_name = r.string(r.field(r.field(doc, "$", "context"), "$.context", "device"), "$.context.device", "name");
+  const auto& complete = r.field(doc, "$", "complete");
+  if (!complete.is_boolean()) r.fail("$.complete", "expected true or false");
+  out.complete = complete.get<bool>();
+  const auto& results = r.field(doc, "$", "results");
+  if (!results.is_array()) r.fail("$.results", "expected an array");
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto path = fmt::format("$.results[{}]", i);
+    auto c = read_case(r, results[i], path);
+    for (const auto& seen : out.cases) {
+      if (seen.id == c.id) r.fail(path, fmt::format("case \"{}\" appears twice", c.id.label()));
+    }
+    out.cases.push_back(std::move(c));
+  }
+  return out;
+}
+
+ResultDocument load_result_document(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw UsageError(fmt::format("{}: {}", path.string(), std::filesystem::exists(path, ec) ? "not a file" : "no such file"));
+  }
+  std::ifstream in(path);
+  if (!in) throw UsageError(fmt::format("{}: cannot read the file", path.string()));
+  std::stringstream text;
+  text << in.rdbuf();
+  json doc;
+  try {
+    doc = json::parse(text.str());
+  } catch (const json::parse_error& e) {
+    throw UsageError(fmt::format("{}: invalid JSON (byte {})", path.string(), e.byte));
+  }
+  return parse_result_document(doc, path.string());
+}
+
+}  // namespace qgemv::compare

@@ -1,0 +1,70 @@
+#include "kernels/tune_config.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+
+namespace qgemv::kernels {
+namespace {
+
+// Invocations that keep a large GPU's memory system busy (H100: 132 SMs x 2048 threads / 2).
+constexpr std::int64_t kTargetInvocations = 131072;
+constexpr std::uint32_t kMaxWorkgroupSize = 512;
+
+}  // namespace
+
+std::string TuneConfig::to_string() const {
+  return fmt::format("t{}.b{}.u{}.{}", threads_per_block, blocks_per_workgroup, loads_per_step,
+                     subgroup_reduction ? "subgroup" : "shared");
+}
+
+std::string config_problem(const TuneConfig& config, std::int64_t group_size, const vk_util::DeviceInfo& device) {
+  if (!std::has_single_bit(config.threads_per_block)) return "threads_per_block must be a power of two";
+  if (config.blocks_per_workgroup == 0 || config.loads_per_step == 0) return "zero-sized configuration";
+  if (group_size % (4 * config.loads_per_step) != 0) return "4 * loads_per_step must divide the group size";
+  if (config.workgroup_size() > std::min(kMaxWorkgroupSize, device.max_workgroup_invocations)) {
+    return "workgroup too large";
+  }
+  if (config.subgroup_reduction) {
+    if (!device.subgroup_arithmetic) return "device lacks compute subgroup arithmetic";
+    if (device.subgroup_size == 0 || config.threads_per_block % device.subgroup_size != 0) {
+      return "threads_per_block is not a multiple of the subgroup size";
+    }
+  }
+  return {};
+}
+
+TuneConfig heuristic_config(std::int64_t n, std::int64_t k, std::int64_t group_size,
+                            const vk_util::DeviceInfo& device) {
+  TuneConfig config;
+  config.loads_per_step = group_size % 16 == 0 ? 4 : 1;
+  const std::int64_t blocks = (n + 7) / 8;
+  const std::int64_t steps_along_k = std::max<std::int64_t>(1, k / 4 / config.loads_per_step);
+  std::int64_t threads = std::bit_ceil(static_cast<std::uint64_t>(std::max<std::int64_t>(1, kTargetInvocations / blocks)));
+  threads = std::min<std::int64_t>(threads, std::bit_floor(static_cast<std::uint64_t>(steps_along_k)));
+  const std::int64_t floor_threads = std::max<std::uint32_t>(32, device.subgroup_size);
+  config.threads_per_block = static_cast<std::uint32_t>(std::clamp<std::int64_t>(threads, floor_threads, 256));
+  config.blocks_per_workgroup = std::max<std::uint32_t>(1, 256 / config.threads_per_block);
+  config.subgroup_reduction = true;
+  config.subgroup_reduction = config_problem(config, group_size, device).empty();
+  return config;
+}
+
+std::vector<TuneConfig> tune_candidates(std::int64_t group_size, const vk_util::DeviceInfo& device) {
+  std::vector<TuneConfig> out;
+  for (std::uint32_t threads : {32u, 64u, 128u, 256u}) {
+    for (std::uint32_t workgroup : {128u, 256u}) {
+      if (workgroup < threads) continue;
+      for (std::uint32_t loads : {1u, 2u, 4u, 8u}) {
+        for (bool subgroup : {true, false}) {
+          TuneConfig config{threads, workgroup / threads, loads, subgroup};
+          if (config_problem(config, group_size, device).empty()) out.push_back(config);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace qgemv::kernels

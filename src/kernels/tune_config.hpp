@@ -1,0 +1,35 @@
+#pragma once
+// The tunable parameters of coop_tuned (shaders/coop_tuned.comp specialization constants).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vk/device_info.hpp"
+
+namespace qgemv::kernels {
+
+struct TuneConfig {
+  std::uint32_t threads_per_block = 64;     // invocations sharing one 8-channel block along K (power of 2)
+  std::uint32_t blocks_per_workgroup = 4;   // 8-channel blocks per workgroup
+  std::uint32_t loads_per_step = 4;         // consecutive uvec4 loads in flight per invocation
+  bool subgroup_reduction = true;           // subgroupAdd, else a shared-memory tree
+
+  std::uint32_t workgroup_size() const { return threads_per_block * blocks_per_workgroup; }
+  std::uint32_t channels_per_workgroup() const { return 8 * blocks_per_workgroup; }
+  std::string to_string() const;  // e.g. "t64.b4.u4.subgroup"
+  bool operator==(const TuneConfig&) const = default;
+};
+
+// Empty when `config` can run for this group size on this device, else why not.
+std::string config_problem(const TuneConfig& config, std::int64_t group_size, const vk_util::DeviceInfo& device);
+
+// A reasonable configuration without tuning: enough invocations in flight to cover the memory
+// latency of a large GPU, no idle invocations along K.
+TuneConfig heuristic_config(std::int64_t n, std::int64_t k, std::int64_t group_size,
+                            const vk_util::DeviceInfo& device);
+
+// The search space of --tune, filtered by config_problem.
+std::vector<TuneConfig> tune_candidates(std::int64_t group_size, const vk_util::DeviceInfo& device);
+
+}  // namespace qgemv::kernels

@@ -1,0 +1,54 @@
+#pragma once
+// Builds qgemv-bench result documents (schema_version 1) with chosen samples, for compare tests.
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qgemv::testing {
+
+inline constexpr const char* kLavapipe = "llvmpipe (LLVM 15.0.6, 256 bits)";
+
+// Samples are given in microseconds, as people read them; the document stores seconds.
+inline nlohmann::json result_case(const std::string& shape, const std::string& kernel, const std::vector<double>& samples_us,
+                                  std::optional<double> speedup = 1.0, const std::string& status = "ok",
+                                  const std::string& message = "") {
+  nlohmann::json samples = nlohmann::json::array();
+  for (double us : samples_us) samples.push_back(us * 1e-6);
+  nlohmann::json timing = nullptr;
+  if (!samples_us.empty()) timing = {{"timer", "gpu"}, {"unit", "s"}, {"samples", samples}};
+  return {{"shape", shape},
+          {"n", 64},
+          {"k", 256},
+          {"group_size", 64},
+          {"kernel", kernel},
+          {"dtype", "fp32"},
+          {"storage", "bb"},
+          {"status", status},
+          {"message", message},
+          {"timing", timing},
+          {"bytes", {{"total", 11520}}},
+          {"speedup_vs_legacy", speedup ? nlohmann::json(*speedup) : nlohmann::json(nullptr)}};
+}
+
+inline nlohmann::json result_doc(const std::vector<nlohmann::json>& cases, const std::string& device = kLavapipe) {
+  return {{"schema_version", 1},
+          {"context", {{"device", {{"name", device}}}}},
+          {"complete", true},
+          {"results", cases}};
+}
+
+// Ten samples a side, each set within 1 us, 20 us apart: the U test's smallest p for 10 vs 10.
+inline std::vector<double> tight(double start_us) {
+  std::vector<double> out;
+  for (int i = 0; i < 10; ++i) out.push_back(start_us + 0.1 * i);
+  return out;
+}
+
+// Nine samples whose medians are 100 and 120 us (20 % apart) but which overlap so much that the
+// U test finds no difference: U = 29.5, p = 0.35358840642707257 (SciPy, method="asymptotic").
+inline const std::vector<double> kNoisyBase = {60, 70, 80, 90, 100, 110, 120, 130, 140};
+inline const std::vector<double> kNoisySlower = {65, 75, 95, 105, 120, 125, 135, 145, 150};
+
+}  // namespace qgemv::testing
