@@ -28,8 +28,8 @@ case "$set_name" in
     run large-cold --shapes large.json
     ;;
   tune)      # issue 7: coop_tuned searched per shape, then the sweep with the best configurations
-    run llama1b-tuned --shapes llama1b.json --dtype fp32,fp16 --tune --tuning "$out/tuning.json"
-    run large-tuned --shapes large.json --dtype fp32,fp16 --tune --tuning "$out/tuning.json"
+    run llama1b-tuned --shapes llama1b.json --tune --tuning "$out/tuning.json"
+    run large-tuned --shapes large.json --tune --tuning "$out/tuning.json"
     ;;
   smoke-baseline)
     run smoke --shapes smoke.json --kernels legacy,coop --repetitions 100

@@ -4,8 +4,9 @@
 //   workgroup size = blocks per workgroup x threads per block (constant 0),
 //   threads per block along K (1), consecutive uvec4 loads in flight per thread (2),
 //   reduction by subgroupAdd or by a shared-memory tree (3).
-// Per weight it avoids coop's int->float conversions (quarter rate on many GPUs) and folds the
-// scale and zero into one FMA per channel per step instead of dequantizing every weight.
+// Per weight it spends three instructions (shift, mask-or, FMA) where coop spends about six
+// including an int->float conversion, which is quarter rate on many GPUs; the scale, zero and the
+// -8 are folded in once per channel per step.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #include "common.glsl"
@@ -19,10 +20,15 @@ layout(constant_id = 3) const uint SUBGROUP_REDUCTION = 0;   // 1: subgroupAdd, 
 // [channel][invocation]
 shared float partials[8][gl_WorkGroupSize.x];
 
-// q - 8 exactly: OR-ing the nibble into the mantissa of 2^23 gives the float 2^23 + q.
-float centered_code(uint word, uint shift) {
-  return uintBitsToFloat(((word >> shift) & 15u) | 0x4B000000u) - 8388616.0;
+// The nibble at bit `position` moved to mantissa bits 16..19 of 2^23: exactly the float
+// 2^23 + q * 2^16, with no conversion instruction. Bits 16..19 keep the implicit 2^23 only 2^7
+// above the code's unit, so removing it later (kBiasedZero below) costs about 5 bits of 24.
+float biased_code(uint word, uint position) {
+  const uint aligned = position <= 16u ? word << (16u - position) : word >> (position - 16u);
+  return uintBitsToFloat((aligned & 0x000F0000u) | 0x4B000000u);
 }
+const float kBiasedZero = 8912896.0;  // 2^23 + 8 * 2^16: biased_code of the code 8
+const float kCodeUnit = 1.0 / 65536.0;  // 2^-16
 
 void accumulate_step(uint n8, uint first_k4, uint k4_count, inout float acc[8]) {
   uvec4 packed[LOADS_PER_STEP];
@@ -41,18 +47,22 @@ void accumulate_step(uint n8, uint first_k4, uint k4_count, inout float acc[8]) 
     zero[2 * j + 1] = v.w;
   }
 
-  // sum_k x (q - 8) s + x z = s * sum_k x (q - 8) + z * sum_k x
-  float dot_q[8];
-  [[unroll]] for (uint c = 0; c < 8; ++c) dot_q[c] = 0.0;
+  // sum_k x ((q - 8) s + z) = s * 2^-16 * (sum_k x b - kBiasedZero * sum_k x) + z * sum_k x,
+  // with b = biased_code = 2^23 + q * 2^16.
+  float dot_b[8];
+  [[unroll]] for (uint c = 0; c < 8; ++c) dot_b[c] = 0.0;
   float x_sum = 0.0;
   [[unroll]] for (uint u = 0; u < LOADS_PER_STEP; ++u) {
     const vec4 xv = load_x4(first_k4 + u);
     x_sum += (xv.x + xv.y) + (xv.z + xv.w);
     [[unroll]] for (uint r = 0; r < 4; ++r) {
-      [[unroll]] for (uint c = 0; c < 8; ++c) dot_q[c] += xv[r] * centered_code(packed[u][r], nibble_shift(c));
+      [[unroll]] for (uint c = 0; c < 8; ++c) dot_b[c] += xv[r] * biased_code(packed[u][r], nibble_shift(c));
     }
   }
-  [[unroll]] for (uint c = 0; c < 8; ++c) acc[c] += scale[c] * dot_q[c] + zero[c] * x_sum;
+  [[unroll]] for (uint c = 0; c < 8; ++c) {
+    const float dot_q = fma(-kBiasedZero, x_sum, dot_b[c]);
+    acc[c] += (scale[c] * kCodeUnit) * dot_q + zero[c] * x_sum;
+  }
 }
 
 void main() {

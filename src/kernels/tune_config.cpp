@@ -56,7 +56,7 @@ std::vector<TuneConfig> tune_candidates(std::int64_t group_size, const vk_util::
   for (std::uint32_t threads : {32u, 64u, 128u, 256u}) {
     for (std::uint32_t workgroup : {128u, 256u}) {
       if (workgroup < threads) continue;
-      for (std::uint32_t loads : {1u, 2u, 4u, 8u}) {
+      for (std::uint32_t loads : {2u, 4u, 8u, 16u}) {
         for (bool subgroup : {true, false}) {
           TuneConfig config{threads, workgroup / threads, loads, subgroup};
           if (config_problem(config, group_size, device).empty()) out.push_back(config);
