@@ -58,10 +58,6 @@ GpuCase::GpuCase(vk_util::Context& context, vk_util::Commands& commands, Problem
   const auto& data = problem.data();
   const auto& shape = data.shape;
   if (storage != Storage::bb) sampler_ = vk_util::make_sampler(context);
-  const auto spirv = kernels::load_spirv(kernel, dtype, storage);
-  pipeline_ = std::make_unique<vk_util::ComputePipeline>(
-      context, vk_util::PipelineDesc{spirv, bindings(storage), sizeof(kernels::PushConstants), dispatch.specialization,
-                                     static_cast<std::uint32_t>(plan.slices) * copies_});
 
   const auto x_bytes = quant::to_storage_bytes(data.x, dtype);
   if (storage == Storage::tt) {
@@ -85,42 +81,91 @@ GpuCase::GpuCase(vk_util::Context& context, vk_util::Commands& commands, Problem
       upload_slice(context, commands, sub, quant::pack(sub, kernel.layout), n_begin);
     }
   }
+  use_dispatch(context, dispatch);
+}
+
+void GpuCase::use_dispatch(vk_util::Context& context, const kernels::Dispatch& dispatch) {
+  dispatch_ = dispatch;
+  const auto spirv = kernels::load_spirv(kernel_, problem_.dtype(), storage_);
+  pipeline_.reset();
+  pipeline_ = std::make_unique<vk_util::ComputePipeline>(
+      context, vk_util::PipelineDesc{spirv, bindings(storage_), sizeof(kernels::PushConstants),
+                                     dispatch.specialization, static_cast<std::uint32_t>(plan_.slices) * copies_});
+  for (std::size_t s = 0; s < slices_.size(); ++s) slices_[s].workgroups = dispatch_.workgroups(slices_[s].push.n);
+  bind_all();
+}
+
+void GpuCase::bind_all() {
+  for (std::uint32_t s = 0; s < slices_.size(); ++s) {
+    for (std::uint32_t c = 0; c < copies_; ++c) {
+      const auto set = set_index(s, c);
+      const auto& copy = slices_[s].copies[c];
+      if (copy.weight_buffer) {
+        pipeline_->bind_buffer(set, 0, copy.weight_buffer->handle(), 0, copy.weight_buffer->size());
+      } else {
+        pipeline_->bind_image(set, 0, copy.weight_image->view(), *sampler_);
+      }
+      pipeline_->bind_buffer(set, 1, copy.qparams->handle(), 0, copy.qparams->size());
+      bind_io(set);
+    }
+  }
 }
 
 void GpuCase::upload_slice(vk_util::Context& context, vk_util::Commands& commands, const quant::QuantData& data,
                            const quant::PackedWeights& packed, std::int64_t n_begin) {
   const auto& shape = data.shape;
-  const auto slice_index = static_cast<std::uint32_t>(slices_.size());
   const auto qparam_bytes = quant::to_storage_bytes(packed.qparams, problem_.dtype());
   Slice slice;
-  for (std::uint32_t copy = 0; copy < copies_; ++copy) {
-    slice.copies.push_back(upload_copy(context, commands, data, packed, qparam_bytes, set_index(slice_index, copy)));
-    footprint_bytes_ += packed.weights.size() + qparam_bytes.size();
-  }
+  slice.copies.push_back(upload_copy(context, commands, data, packed, qparam_bytes));
+  // The other cold-cache copies are GPU-side copies of the first, made in one submission.
+  for (std::uint32_t copy = 1; copy < copies_; ++copy) slice.copies.push_back(empty_copy_like(context, slice.copies[0]));
+  commands.run([&](const vk::raii::CommandBuffer& cmd) {
+    const auto& first = slice.copies[0];
+    for (std::uint32_t copy = 1; copy < copies_; ++copy) {
+      const auto& target = slice.copies[copy];
+      if (first.weight_buffer) {
+        cmd.copyBuffer(first.weight_buffer->handle(), target.weight_buffer->handle(),
+                       vk::BufferCopy(0, 0, first.weight_buffer->size()));
+      } else {
+        vk_util::record_copy(cmd, *first.weight_image, *target.weight_image);
+      }
+      cmd.copyBuffer(first.qparams->handle(), target.qparams->handle(), vk::BufferCopy(0, 0, first.qparams->size()));
+    }
+  });
+  footprint_bytes_ += copies_ * (packed.weights.size() + qparam_bytes.size());
   slice.push = {static_cast<std::uint32_t>(shape.n), static_cast<std::uint32_t>(shape.k),
                 static_cast<std::uint32_t>(shape.group_size), static_cast<std::uint32_t>(shape.padded_n()),
                 static_cast<std::uint32_t>(n_begin), plan_.output_row_texels};
-  slice.workgroups = dispatch_.workgroups(shape.n);
+  slice.workgroups = 0;  // set by use_dispatch
   slices_.push_back(std::move(slice));
 }
 
 GpuCase::SliceCopy GpuCase::upload_copy(vk_util::Context& context, vk_util::Commands& commands,
                                         const quant::QuantData& data, const quant::PackedWeights& packed,
-                                        std::span<const std::uint8_t> qparam_bytes, std::uint32_t set) {
+                                        std::span<const std::uint8_t> qparam_bytes) {
   SliceCopy copy;
   if (storage_ == Storage::bb) {
     copy.weight_buffer = device_buffer(context, commands, packed.weights);
-    pipeline_->bind_buffer(set, 0, copy.weight_buffer->handle(), 0, copy.weight_buffer->size());
   } else {
     const auto [width, height] = weight_extent(kernel_.layout, data.shape.blocks_of_8(), data.shape.k);
     copy.weight_image =
         std::make_unique<vk_util::Image2D>(context, weight_format(kernel_.layout), width, height, false);
     vk_util::upload(context, commands, *copy.weight_image, packed.weights);
-    pipeline_->bind_image(set, 0, copy.weight_image->view(), *sampler_);
   }
   copy.qparams = device_buffer(context, commands, qparam_bytes);
-  pipeline_->bind_buffer(set, 1, copy.qparams->handle(), 0, copy.qparams->size());
-  bind_io(set);
+  return copy;
+}
+
+GpuCase::SliceCopy GpuCase::empty_copy_like(vk_util::Context& context, const SliceCopy& original) const {
+  using Kind = vk_util::Buffer::Kind;
+  SliceCopy copy;
+  if (original.weight_buffer) {
+    copy.weight_buffer = std::make_unique<vk_util::Buffer>(context, original.weight_buffer->size(), Kind::device);
+  } else {
+    const auto& image = *original.weight_image;
+    copy.weight_image = std::make_unique<vk_util::Image2D>(context, image.format(), image.width(), image.height(), false);
+  }
+  copy.qparams = std::make_unique<vk_util::Buffer>(context, original.qparams->size(), Kind::device);
   return copy;
 }
 

@@ -24,6 +24,9 @@ class GpuCase {
           const kernels::KernelDesc& kernel, const kernels::Dispatch& dispatch, Storage storage,
           const SplitPlan& plan, std::uint32_t copies);
 
+  // Rebuilds the pipeline for another dispatch shape (a tuning candidate) over the same buffers.
+  void use_dispatch(vk_util::Context& context, const kernels::Dispatch& dispatch);
+
   // Records every slice's dispatch (one GEMV) reading weight copy `iteration % copies()`.
   void record(const vk::raii::CommandBuffer& cmd, std::uint64_t iteration = 0) const;
   std::uint32_t copies() const { return copies_; }
@@ -49,8 +52,9 @@ class GpuCase {
   void upload_slice(vk_util::Context& context, vk_util::Commands& commands, const quant::QuantData& data,
                     const quant::PackedWeights& packed, std::int64_t n_begin);
   SliceCopy upload_copy(vk_util::Context& context, vk_util::Commands& commands, const quant::QuantData& data,
-                        const quant::PackedWeights& packed, std::span<const std::uint8_t> qparam_bytes,
-                        std::uint32_t set);
+                        const quant::PackedWeights& packed, std::span<const std::uint8_t> qparam_bytes);
+  SliceCopy empty_copy_like(vk_util::Context& context, const SliceCopy& original) const;
+  void bind_all();
   std::uint32_t set_index(std::uint32_t slice, std::uint32_t copy) const {
     return copy * static_cast<std::uint32_t>(plan_.slices) + slice;
   }

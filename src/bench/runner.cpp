@@ -51,56 +51,79 @@ std::vector<float> run_checked(vk_util::Context& context, vk_util::Commands& com
 
 }  // namespace
 
+PreparedCase::PreparedCase(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,
+                           const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings)
+    : context_(context), commands_(commands), problem_(problem), kernel_(kernel), storage_(storage),
+      settings_(settings) {
+  if (auto reason = kernels::unsupported_reason(kernel, problem.dtype(), storage, context.features());
+      !reason.empty()) {
+    throw UnsupportedError(reason);
+  }
+  const auto& shape = problem.shape();
+  // Planned for the most workgroups any configuration dispatches (8 channels each), so every
+  // tuning candidate fits the same split.
+  const auto initial = kernels::dispatch_for(
+      kernel, kernels::heuristic_config(shape.n, shape.k, shape.group_size, context.info()));
+  const auto plan = plan_split(kernel.layout, storage, problem.dtype(), shape.n, shape.k, shape.group_size,
+                               kernel.tunable ? 8 : initial.channels_per_workgroup,
+                               device_limits(context.info(), settings));
+  slices_ = plan.slices;
+  const auto copies = cold_cache_copies(count_bytes(problem),
+                                        std::min(settings.cold_cache_bytes, context.info().device_local_bytes / 4));
+  gpu_ = std::make_unique<GpuCase>(context, commands, problem, kernel, initial, storage, plan, copies);
+}
+
+PreparedCase::~PreparedCase() = default;
+
+CaseResult PreparedCase::run(const std::optional<kernels::TuneConfig>& config, const TimingSettings& timing) {
+  CaseResult result;
+  result.key = make_key(problem_, kernel_, storage_);
+  result.seed = problem_.seed();
+  result.bytes = count_bytes(problem_);
+  result.slices = slices_;
+  const auto& shape = problem_.shape();
+  if (kernel_.tunable) {
+    result.config = config ? *config : kernels::heuristic_config(shape.n, shape.k, shape.group_size, context_.info());
+    result.config_source = config ? "tuned" : "heuristic";
+    if (auto why = kernels::config_problem(*result.config, shape.group_size, context_.info()); !why.empty()) {
+      result.status = Status::skipped;
+      result.message = fmt::format("configuration {}: {}", result.config->to_string(), why);
+      return result;
+    }
+    gpu_->use_dispatch(context_, kernels::dispatch_for(kernel_, *result.config));
+  }
+  if (settings_.validate || settings_.dump_dir) {
+    const auto y = run_checked(context_, commands_, *gpu_);
+    if (settings_.validate) result.validation = reference::validate(y, *problem_.reference(), problem_.dtype(), shape.k);
+    if (settings_.dump_dir) report::dump_case(*settings_.dump_dir, problem_, result.key, y);
+  }
+  const GpuCase& gpu = *gpu_;
+  result.timing = measure(
+      context_, commands_, [&](const vk::raii::CommandBuffer& cmd, std::uint64_t i) { gpu.record(cmd, i); }, timing);
+  result.cold_cache_copies = gpu.copies();
+  result.cold_cache_footprint = gpu.footprint_bytes();
+  result.gbps = static_cast<double>(result.bytes.total()) / result.timing->summary.median * 1e-9;
+  const bool valid = !result.validation || result.validation->passed;
+  result.status = valid ? Status::ok : Status::failed;
+  if (!valid) result.message = "validation failed: " + result.validation->message;
+  return result;
+}
+
 CaseResult run_case(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,
                     const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings,
                     const std::optional<kernels::TuneConfig>& config) {
-  CaseResult result;
-  result.key = make_key(problem, kernel, storage);
-  result.seed = problem.seed();
-  result.bytes = count_bytes(problem);
   try {
-    if (auto reason = kernels::unsupported_reason(kernel, problem.dtype(), storage, context.features());
-        !reason.empty()) {
-      throw UnsupportedError(reason);
-    }
-    const auto& shape = problem.shape();
-    if (kernel.tunable) {
-      result.config = config ? *config : kernels::heuristic_config(shape.n, shape.k, shape.group_size, context.info());
-      result.config_source = config ? "tuned" : "heuristic";
-      if (auto problem_text = kernels::config_problem(*result.config, shape.group_size, context.info());
-          !problem_text.empty()) {
-        throw UnsupportedError(fmt::format("configuration {}: {}", result.config->to_string(), problem_text));
-      }
-    }
-    const auto dispatch = kernels::dispatch_for(kernel, result.config.value_or(kernels::TuneConfig{}));
-    const auto plan = plan_split(kernel.layout, storage, problem.dtype(), shape.n, shape.k, shape.group_size,
-                                 dispatch.channels_per_workgroup, device_limits(context.info(), settings));
-    result.slices = plan.slices;
-    const GpuCase gpu(context, commands, problem, kernel, dispatch, storage, plan,
-                      cold_cache_copies(result.bytes, std::min(settings.cold_cache_bytes,
-                                                               context.info().device_local_bytes / 4)));
-
-    if (settings.validate || settings.dump_dir) {
-      const auto y = run_checked(context, commands, gpu);
-      if (settings.validate) {
-        result.validation = reference::validate(y, *problem.reference(), problem.dtype(), problem.shape().k);
-      }
-      if (settings.dump_dir) report::dump_case(*settings.dump_dir, problem, result.key, y);
-    }
-    result.timing = measure(
-        context, commands, [&](const vk::raii::CommandBuffer& cmd, std::uint64_t i) { gpu.record(cmd, i); },
-        settings.timing);
-    result.cold_cache_copies = gpu.copies();
-    result.cold_cache_footprint = gpu.footprint_bytes();
-    result.gbps = static_cast<double>(result.bytes.total()) / result.timing->summary.median * 1e-9;
-    const bool valid = !result.validation || result.validation->passed;
-    result.status = valid ? Status::ok : Status::failed;
-    if (!valid) result.message = "validation failed: " + result.validation->message;
+    PreparedCase prepared(context, commands, problem, kernel, storage, settings);
+    return prepared.run(config, settings.timing);
   } catch (const UnsupportedError& e) {
+    CaseResult result;
+    result.key = make_key(problem, kernel, storage);
+    result.seed = problem.seed();
+    result.bytes = count_bytes(problem);
     result.status = Status::skipped;
     result.message = e.what();
+    return result;
   }
-  return result;
 }
 
 }  // namespace qgemv::bench

@@ -32,6 +32,32 @@ struct RunSettings {
 // Skips (status skipped) on a missing feature or a size over a device limit, fails (status
 // failed) on a validation mismatch; vk::DeviceLostError propagates so the sweep can rebuild the
 // device.
+class GpuCase;
+
+// One case's GPU resources, built once and run with one or several configurations (--tune tries
+// many over the same buffers). The constructor throws UnsupportedError when the device cannot run
+// the case at all.
+class PreparedCase {
+ public:
+  PreparedCase(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,
+               const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings);
+  ~PreparedCase();
+
+  // Validates and times the case with `config` (tunable kernels; heuristic when absent) and
+  // `timing`; a config the device cannot run gives a skipped result.
+  CaseResult run(const std::optional<kernels::TuneConfig>& config, const TimingSettings& timing);
+
+ private:
+  vk_util::Context& context_;
+  vk_util::Commands& commands_;
+  Problem& problem_;
+  const kernels::KernelDesc& kernel_;
+  Storage storage_;
+  const RunSettings& settings_;
+  std::int64_t slices_ = 0;
+  std::unique_ptr<GpuCase> gpu_;
+};
+
 // `config` applies to tunable kernels; without one they use kernels::heuristic_config.
 CaseResult run_case(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,
                     const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings,

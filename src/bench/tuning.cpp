@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -14,6 +15,14 @@ namespace {
 
 using nlohmann::json;
 constexpr int kTuningSchemaVersion = 1;
+
+constexpr std::size_t kFinalists = 3;
+
+json trials_json(const std::vector<std::pair<std::string, double>>& trials) {
+  json out = json::array();
+  for (const auto& [name, median] : trials) out.push_back({{"name", name}, {"median_s", median}});
+  return out;
+}
 
 json to_json(const TuningEntry& e) {
   return {{"device", e.key.device},
@@ -29,7 +38,8 @@ json to_json(const TuningEntry& e) {
                       {"reduction", e.config.subgroup_reduction ? "subgroup" : "shared"}}},
           {"name", e.config.to_string()},
           {"median_s", e.median_s},
-          {"candidates", e.candidates}};
+          {"candidates", e.candidates},
+          {"trials", trials_json(e.trials)}};
 }
 
 TuningEntry entry_from_json(const json& j) {
@@ -101,19 +111,42 @@ void TuningTable::put(const TuningEntry& entry) {
 std::optional<TuningEntry> tune_case(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,
                                      const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings) {
   const auto& shape = problem.shape();
-  std::optional<TuningEntry> best;
+  std::unique_ptr<PreparedCase> prepared;
+  try {
+    prepared = std::make_unique<PreparedCase>(context, commands, problem, kernel, storage, settings);
+  } catch (const UnsupportedError&) {
+    return std::nullopt;
+  }
   const auto candidates = kernels::tune_candidates(shape.group_size, context.info());
+  TuningEntry entry{{context.info().name, std::string(kernel.name), shape.n, shape.k, shape.group_size,
+                     problem.dtype(), storage},
+                    {}, 0, candidates.size(), {}};
+  std::vector<std::pair<kernels::TuneConfig, double>> passed;
   for (const auto& config : candidates) {
-    const auto result = run_case(context, commands, problem, kernel, storage, settings, config);
+    const auto result = prepared->run(config, settings.timing);
     if (result.status != Status::ok || !result.timing) continue;
-    const double median = result.timing->summary.median;
-    if (!best || median < best->median_s) {
-      best = TuningEntry{{context.info().name, std::string(kernel.name), shape.n, shape.k, shape.group_size,
-                          problem.dtype(), storage},
-                         config, median, candidates.size()};
+    passed.emplace_back(config, result.timing->summary.median);
+    entry.trials.emplace_back(config.to_string(), result.timing->summary.median);
+  }
+  if (passed.empty()) return std::nullopt;
+  std::sort(passed.begin(), passed.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+
+  std::vector<kernels::TuneConfig> finalists;
+  for (std::size_t i = 0; i < std::min(kFinalists, passed.size()); ++i) finalists.push_back(passed[i].first);
+  const auto heuristic = kernels::heuristic_config(shape.n, shape.k, shape.group_size, context.info());
+  if (std::find(finalists.begin(), finalists.end(), heuristic) == finalists.end()) finalists.push_back(heuristic);
+  std::optional<double> best;
+  for (const auto& config : finalists) {
+    const auto result = prepared->run(config, settings.timing);
+    if (result.status != Status::ok || !result.timing) continue;
+    if (!best || result.timing->summary.median < *best) {
+      best = result.timing->summary.median;
+      entry.config = config;
     }
   }
-  return best;
+  if (!best) return std::nullopt;
+  entry.median_s = *best;
+  return entry;
 }
 
 }  // namespace qgemv::bench

@@ -29,6 +29,7 @@ struct TuningEntry {
   kernels::TuneConfig config;
   double median_s = 0;
   std::size_t candidates = 0;
+  std::vector<std::pair<std::string, double>> trials;  // every candidate's median in the first pass
 };
 
 class TuningTable {
@@ -45,8 +46,10 @@ class TuningTable {
   std::vector<TuningEntry> entries_;
 };
 
-// Runs every candidate configuration (validated, timed with `settings`) and returns the fastest
-// that validated; std::nullopt when none did.
+// Runs every candidate configuration over the same buffers (validated, timed with `settings`),
+// then times the best few and the heuristic default again and keeps the fastest of that second
+// pass, so one lucky or unlucky first measurement does not decide. std::nullopt when no candidate
+// validated or the case cannot run on this device.
 std::optional<TuningEntry> tune_case(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,
                                      const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings);
 

@@ -114,6 +114,17 @@ std::vector<std::uint8_t> download(const Context& context, Commands& commands, c
   return {begin, begin + source.size_bytes()};
 }
 
+void record_copy(const vk::raii::CommandBuffer& cmd, const Image2D& source, const Image2D& target) {
+  transition(cmd, source.handle(), vk::ImageLayout::eGeneral, vk::ImageLayout::eTransferSrcOptimal);
+  transition(cmd, target.handle(), vk::ImageLayout::eUndefined, vk::ImageLayout::eTransferDstOptimal);
+  const vk::ImageSubresourceLayers layers(vk::ImageAspectFlagBits::eColor, 0, 0, 1);
+  cmd.copyImage(source.handle(), vk::ImageLayout::eTransferSrcOptimal, target.handle(),
+                vk::ImageLayout::eTransferDstOptimal,
+                vk::ImageCopy(layers, {0, 0, 0}, layers, {0, 0, 0}, {source.width(), source.height(), 1}));
+  transition(cmd, target.handle(), vk::ImageLayout::eTransferDstOptimal, vk::ImageLayout::eGeneral);
+  transition(cmd, source.handle(), vk::ImageLayout::eTransferSrcOptimal, vk::ImageLayout::eGeneral);
+}
+
 void fill(Commands& commands, const Image2D& target, float value) {
   commands.run([&](const vk::raii::CommandBuffer& cmd) {
     transition(cmd, target.handle(), vk::ImageLayout::eUndefined, vk::ImageLayout::eTransferDstOptimal);

@@ -41,6 +41,9 @@ std::uint32_t format_texel_bytes(vk::Format format);
 void upload(const Context& context, Commands& commands, const Image2D& target, std::span<const std::uint8_t> bytes);
 // The whole image, tightly packed, row by row.
 std::vector<std::uint8_t> download(const Context& context, Commands& commands, const Image2D& source);
+// Records a whole-image copy; `target` may be new (UNDEFINED), `source` is in GENERAL; both end
+// in GENERAL.
+void record_copy(const vk::raii::CommandBuffer& cmd, const Image2D& source, const Image2D& target);
 // Clears every texel to a 32-bit pattern per component (NaN poisoning of output images).
 void fill(Commands& commands, const Image2D& target, float value);
 
