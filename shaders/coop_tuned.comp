@@ -20,15 +20,15 @@ layout(constant_id = 3) const uint SUBGROUP_REDUCTION = 0;   // 1: subgroupAdd, 
 // [channel][invocation]
 shared float partials[8][gl_WorkGroupSize.x];
 
-// The nibble at bit `position` moved to mantissa bits 16..19 of 2^23: exactly the float
-// 2^23 + q * 2^16, with no conversion instruction. Bits 16..19 keep the implicit 2^23 only 2^7
-// above the code's unit, so removing it later (kBiasedZero below) costs about 5 bits of 24.
+// The nibble at bit `position` moved to mantissa bits 19..22 of 2^23: exactly the float
+// 2^23 + q * 2^19, with no conversion instruction. The implicit 2^23 is then only 2^4 above the
+// code's unit, so removing it later (kBiasedZero below) costs 4 of the 24 bits.
 float biased_code(uint word, uint position) {
-  const uint aligned = position <= 16u ? word << (16u - position) : word >> (position - 16u);
-  return uintBitsToFloat((aligned & 0x000F0000u) | 0x4B000000u);
+  const uint aligned = position <= 19u ? word << (19u - position) : word >> (position - 19u);
+  return uintBitsToFloat((aligned & 0x00780000u) | 0x4B000000u);
 }
-const float kBiasedZero = 8912896.0;  // 2^23 + 8 * 2^16: biased_code of the code 8
-const float kCodeUnit = 1.0 / 65536.0;  // 2^-16
+const float kBiasedZero = 12582912.0;   // 2^23 + 8 * 2^19: biased_code of the code 8
+const float kCodeUnit = 1.0 / 524288.0;  // 2^-19
 
 void accumulate_step(uint n8, uint first_k4, uint k4_count, inout float acc[8]) {
   uvec4 packed[LOADS_PER_STEP];
@@ -47,8 +47,8 @@ void accumulate_step(uint n8, uint first_k4, uint k4_count, inout float acc[8]) 
     zero[2 * j + 1] = v.w;
   }
 
-  // sum_k x ((q - 8) s + z) = s * 2^-16 * (sum_k x b - kBiasedZero * sum_k x) + z * sum_k x,
-  // with b = biased_code = 2^23 + q * 2^16.
+  // sum_k x ((q - 8) s + z) = s * 2^-19 * (sum_k x b - kBiasedZero * sum_k x) + z * sum_k x,
+  // with b = biased_code = 2^23 + q * 2^19.
   float dot_b[8];
   [[unroll]] for (uint c = 0; c < 8; ++c) dot_b[c] = 0.0;
   float x_sum = 0.0;

@@ -166,7 +166,9 @@ model=$(sanitize "$model_name")
 soc="$(prop ro.soc.manufacturer) $(prop ro.soc.model)"
 soc=$(trim "$soc")
 platform=$(prop ro.board.platform)
-note "device $serial: ${model_name:-unknown model}, SoC ${soc:-${platform:-unknown}}, Android $(prop ro.build.version.release) (SDK $(prop ro.build.version.sdk))"
+release=$(prop ro.build.version.release)
+sdk=$(prop ro.build.version.sdk)
+note "device $serial: ${model_name:-unknown model}, SoC ${soc:-${platform:-unknown}}, Android ${release:-?} (SDK ${sdk:-?})"
 
 # --- push.
 adb_ shell "mkdir -p $device_dir/shapes" >/dev/null || die "cannot create $device_dir on $serial"
