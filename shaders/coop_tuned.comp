@@ -3,7 +3,8 @@
 // build time is a specialization constant here, so --tune can search it per shape and device:
 //   workgroup size = blocks per workgroup x threads per block (constant 0),
 //   threads per block along K (1), consecutive uvec4 loads in flight per thread (2),
-//   reduction by subgroupAdd or by a shared-memory tree (3).
+//   reduction by subgroupAdd or by a shared-memory tree (3), loading the next step's weights
+//   before using this step's (4), and which k each load of a step reads (5).
 // Per weight it spends three instructions (shift, mask-or, FMA) where coop spends about six
 // including an int->float conversion, which is quarter rate on many GPUs; the scale, zero and the
 // -8 are folded in once per channel per step.
@@ -16,6 +17,11 @@ layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint THREADS_PER_BLOCK = 64;   // power of two
 layout(constant_id = 2) const uint LOADS_PER_STEP = 4;       // U * 4 must divide the group size
 layout(constant_id = 3) const uint SUBGROUP_REDUCTION = 0;   // 1: subgroupAdd, 0: shared-memory tree
+layout(constant_id = 4) const uint PREFETCH = 0;             // 1: software-pipelined weight loads
+// 0: each invocation reads LOADS_PER_STEP consecutive uvec4 (one quantization group per step);
+// 1: load u of all invocations of a block reads consecutive uvec4, so each load instruction is
+//    contiguous across invocations, at the price of one scale/zero fold per load.
+layout(constant_id = 5) const uint INTERLEAVED = 0;
 
 // [channel][invocation]
 shared float partials[8][gl_WorkGroupSize.x];
@@ -30,39 +36,50 @@ float biased_code(uint word, uint position) {
 const float kBiasedZero = 12582912.0;   // 2^23 + 8 * 2^19: biased_code of the code 8
 const float kCodeUnit = 1.0 / 524288.0;  // 2^-19
 
-void accumulate_step(uint n8, uint first_k4, uint k4_count, inout float acc[8]) {
-  uvec4 packed[LOADS_PER_STEP];
-  [[unroll]] for (uint u = 0; u < LOADS_PER_STEP; ++u) packed[u] = load_weights(n8, first_k4 + u, k4_count);
+uint step_k4(uint base, uint u, uint lane) {
+  return INTERLEAVED != 0 ? base + u * THREADS_PER_BLOCK + lane : base + lane * LOADS_PER_STEP + u;
+}
 
-  // All loads of a step lie in one quantization group because 4 * LOADS_PER_STEP divides G.
-  const uint g = (4 * first_k4) / pc.group_size;
+void load_step(uint n8, uint base, uint lane, uint k4_count, out uvec4 packed[LOADS_PER_STEP]) {
+  [[unroll]] for (uint u = 0; u < LOADS_PER_STEP; ++u) {
+    const uint k4 = step_k4(base, u, lane);
+    packed[u] = k4 < k4_count ? load_weights(n8, k4, k4_count) : uvec4(0);
+  }
+}
+
+// sum_k x ((q - 8) s + z) = s * 2^-19 * (sum_k x b - kBiasedZero * sum_k x) + z * sum_k x, with
+// b = biased_code = 2^23 + q * 2^19, over k of one quantization group (the one holding k4).
+void fold(uint n8, uint k4, float dot_b[8], float x_sum, inout float acc[8]) {
+  const uint g = (4 * k4) / pc.group_size;
   const uint at = ((g * pc.padded_n + n8 * 8) * 2) / 4;
-  float scale[8];
-  float zero[8];
   [[unroll]] for (uint j = 0; j < 4; ++j) {
     const vec4 v = load_qparams4(at + j);
-    scale[2 * j] = v.x;
-    zero[2 * j] = v.y;
-    scale[2 * j + 1] = v.z;
-    zero[2 * j + 1] = v.w;
+    acc[2 * j] += (v.x * kCodeUnit) * fma(-kBiasedZero, x_sum, dot_b[2 * j]) + v.y * x_sum;
+    acc[2 * j + 1] += (v.z * kCodeUnit) * fma(-kBiasedZero, x_sum, dot_b[2 * j + 1]) + v.w * x_sum;
   }
+}
 
-  // sum_k x ((q - 8) s + z) = s * 2^-19 * (sum_k x b - kBiasedZero * sum_k x) + z * sum_k x,
-  // with b = biased_code = 2^23 + q * 2^19.
+void accumulate_step(uint n8, uint base, uint lane, uint k4_count, uvec4 packed[LOADS_PER_STEP],
+                     inout float acc[8]) {
   float dot_b[8];
   [[unroll]] for (uint c = 0; c < 8; ++c) dot_b[c] = 0.0;
   float x_sum = 0.0;
   [[unroll]] for (uint u = 0; u < LOADS_PER_STEP; ++u) {
-    const vec4 xv = load_x4(first_k4 + u);
+    const uint k4 = step_k4(base, u, lane);
+    // Past the end x reads as 0, which zeroes every term of the missing weights.
+    const vec4 xv = k4 < k4_count ? load_x4(k4) : vec4(0.0);
     x_sum += (xv.x + xv.y) + (xv.z + xv.w);
     [[unroll]] for (uint r = 0; r < 4; ++r) {
       [[unroll]] for (uint c = 0; c < 8; ++c) dot_b[c] += xv[r] * biased_code(packed[u][r], nibble_shift(c));
     }
+    if (INTERLEAVED != 0) {
+      fold(n8, min(k4, k4_count - 1), dot_b, x_sum, acc);
+      [[unroll]] for (uint c = 0; c < 8; ++c) dot_b[c] = 0.0;
+      x_sum = 0.0;
+    }
   }
-  [[unroll]] for (uint c = 0; c < 8; ++c) {
-    const float dot_q = fma(-kBiasedZero, x_sum, dot_b[c]);
-    acc[c] += (scale[c] * kCodeUnit) * dot_q + zero[c] * x_sum;
-  }
+  // Contiguous steps stay inside one group because 4 * LOADS_PER_STEP divides G.
+  if (INTERLEAVED == 0) fold(n8, min(step_k4(base, 0, lane), k4_count - 1), dot_b, x_sum, acc);
 }
 
 void main() {
@@ -77,8 +94,17 @@ void main() {
   [[unroll]] for (uint c = 0; c < 8; ++c) acc[c] = 0.0;
   if (n8 < blocks) {
     const uint stride = THREADS_PER_BLOCK * LOADS_PER_STEP;
-    for (uint first = lane * LOADS_PER_STEP; first < k4_count; first += stride) {
-      accumulate_step(n8, first, k4_count, acc);
+    uvec4 next[LOADS_PER_STEP];
+    if (PREFETCH != 0) load_step(n8, 0, lane, k4_count, next);
+    for (uint base = 0; base < k4_count; base += stride) {
+      uvec4 current[LOADS_PER_STEP];
+      if (PREFETCH != 0) {
+        [[unroll]] for (uint u = 0; u < LOADS_PER_STEP; ++u) current[u] = next[u];
+        if (base + stride < k4_count) load_step(n8, base + stride, lane, k4_count, next);
+      } else {
+        load_step(n8, base, lane, k4_count, current);
+      }
+      accumulate_step(n8, base, lane, k4_count, current, acc);
     }
   }
 

@@ -35,7 +35,9 @@ json to_json(const TuningEntry& e) {
           {"config", {{"threads_per_block", e.config.threads_per_block},
                       {"blocks_per_workgroup", e.config.blocks_per_workgroup},
                       {"loads_per_step", e.config.loads_per_step},
-                      {"reduction", e.config.subgroup_reduction ? "subgroup" : "shared"}}},
+                      {"reduction", e.config.subgroup_reduction ? "subgroup" : "shared"},
+                      {"prefetch", e.config.prefetch},
+                      {"interleaved", e.config.interleaved}}},
           {"name", e.config.to_string()},
           {"median_s", e.median_s},
           {"candidates", e.candidates},
@@ -61,6 +63,11 @@ TuningEntry entry_from_json(const json& j) {
   const auto reduction = c.at("reduction").get<std::string>();
   if (reduction != "subgroup" && reduction != "shared") throw std::invalid_argument("unknown reduction " + reduction);
   e.config.subgroup_reduction = reduction == "subgroup";
+  e.config.prefetch = c.value("prefetch", false);
+  e.config.interleaved = c.value("interleaved", false);
+  for (const auto& trial : j.value("trials", json::array())) {
+    e.trials.emplace_back(trial.at("name").get<std::string>(), trial.at("median_s").get<double>());
+  }
   e.median_s = j.value("median_s", 0.0);
   e.candidates = j.value("candidates", std::size_t{0});
   return e;

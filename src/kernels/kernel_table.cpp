@@ -49,7 +49,8 @@ Dispatch dispatch_for(const KernelDesc& kernel, const TuneConfig& config) {
   // Constant ids are those of shaders/coop_tuned.comp.
   return {config.channels_per_workgroup(),
           {{0, config.workgroup_size()}, {1, config.threads_per_block}, {2, config.loads_per_step},
-           {3, config.subgroup_reduction ? 1u : 0u}}};
+           {3, config.subgroup_reduction ? 1u : 0u}, {4, config.prefetch ? 1u : 0u},
+           {5, config.interleaved ? 1u : 0u}}};
 }
 
 std::string variant_name(const KernelDesc& kernel, DType dtype, Storage storage) {

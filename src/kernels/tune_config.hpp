@@ -14,10 +14,12 @@ struct TuneConfig {
   std::uint32_t blocks_per_workgroup = 4;   // 8-channel blocks per workgroup
   std::uint32_t loads_per_step = 4;         // consecutive uvec4 loads in flight per invocation
   bool subgroup_reduction = true;           // subgroupAdd, else a shared-memory tree
+  bool prefetch = false;                    // load the next step's weights before using this step's
+  bool interleaved = false;                 // load u of a block's invocations reads consecutive uvec4
 
   std::uint32_t workgroup_size() const { return threads_per_block * blocks_per_workgroup; }
   std::uint32_t channels_per_workgroup() const { return 8 * blocks_per_workgroup; }
-  std::string to_string() const;  // e.g. "t64.b4.u4.subgroup"
+  std::string to_string() const;  // e.g. "t64.b4.u4.subgroup", "t64.b4.u4.shared.pf.il"
   bool operator==(const TuneConfig&) const = default;
 };
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "quant/fp16.hpp"
+#include "util/parallel.hpp"
 
 namespace qgemv::quant {
 namespace {
@@ -21,14 +22,7 @@ void parallel_ranges(std::int64_t count, std::int64_t min_per_thread, Fn fn) {
   const auto hardware = static_cast<std::int64_t>(std::max(1u, std::thread::hardware_concurrency()));
   const std::int64_t threads =
       std::clamp(count / std::max<std::int64_t>(1, min_per_thread), std::int64_t{1}, hardware);
-  if (threads == 1) {
-    fn(std::int64_t{0}, count);
-    return;
-  }
-  std::vector<std::jthread> pool;
-  pool.reserve(static_cast<std::size_t>(threads));
-  for (std::int64_t t = 0; t < threads; ++t)
-    pool.emplace_back([&fn, t, threads, count] { fn(count * t / threads, count * (t + 1) / threads); });
+  qgemv::parallel_ranges(count, threads, fn);
 }
 
 // Rows of the 8 channels of block n8; channels past N read a shared row of padding codes, so

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "util/parallel.hpp"
+
 namespace qgemv::reference {
 namespace {
 
@@ -77,15 +79,7 @@ Reference compute(const quant::QuantData& data, unsigned threads) {
   auto work = [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t n = begin; n < end; ++n) compute_channel(data, x, n, out);
   };
-  if (count == 1) {
-    work(0, n_total);
-    return out;
-  }
-  std::vector<std::jthread> pool;
-  pool.reserve(count);
-  for (unsigned t = 0; t < count; ++t)
-    pool.emplace_back(work, n_total * t / count, n_total * (t + 1) / count);
-  pool.clear();  // joins
+  parallel_ranges(n_total, count, work);
   return out;
 }
 

@@ -51,7 +51,9 @@ json config_json(const kernels::TuneConfig& c, const std::string& source) {
           {"threads_per_block", c.threads_per_block},
           {"blocks_per_workgroup", c.blocks_per_workgroup},
           {"loads_per_step", c.loads_per_step},
-          {"reduction", c.subgroup_reduction ? "subgroup" : "shared"}};
+          {"reduction", c.subgroup_reduction ? "subgroup" : "shared"},
+          {"prefetch", c.prefetch},
+          {"interleaved", c.interleaved}};
 }
 
 json result_json(const bench::CaseResult& r) {

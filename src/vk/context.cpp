@@ -138,6 +138,10 @@ Context::Context(const ContextOptions& options)
   const auto chosen = select_device(infos, options.device_selector);
   physical_ = std::move(physical_devices[chosen]);
   info_ = infos[chosen];
+  if (physical_.getProperties().apiVersion < VK_API_VERSION_1_1) {
+    throw EnvironmentError(fmt::format("{} supports Vulkan {} only; qgemv-bench needs 1.1 (newer driver?)",
+                                       info_.name, info_.api_version));
+  }
 
   const auto families = physical_.getQueueFamilyProperties();
   auto family = std::find_if(families.begin(), families.end(),
@@ -145,7 +149,8 @@ Context::Context(const ContextOptions& options)
   if (family == families.end()) throw EnvironmentError(info_.name + " has no compute queue");
   queue_family_ = static_cast<std::uint32_t>(family - families.begin());
   info_.timestamp_valid_bits = family->timestampValidBits;
-  features_.timestamps = family->timestampValidBits > 0;
+  // A zero period would turn every sample into 0 s: treat it as "no timestamps" (host timing).
+  features_.timestamps = family->timestampValidBits > 0 && info_.timestamp_period_ns > 0;
 
   // Before 1.2 the 8-bit storage and float16/int8 structs exist only through their extensions.
   const bool core12 = physical_.getProperties().apiVersion >= VK_API_VERSION_1_2;

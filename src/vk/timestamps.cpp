@@ -28,9 +28,11 @@ std::vector<std::optional<double>> TimestampPool::read_seconds(std::uint32_t use
   for (std::uint32_t i = 0; i < used; ++i) {
     const std::uint64_t start = ticks[2 * i] & mask_;
     const std::uint64_t end = ticks[2 * i + 1] & mask_;
-    // A counter narrower than 64 bits may wrap once between start and end.
+    // A counter narrower than 64 bits may wrap once between start and end; a "wrap" longer than
+    // half the counter's range is a backwards timestamp, i.e. a broken one.
     const std::uint64_t delta = end >= start ? end - start : (end + mask_ + 1 - start);
-    if (result != vk::Result::eSuccess || delta == 0 || (end <= start && mask_ == ~0ull)) {
+    const bool implausible = delta == 0 || delta > mask_ / 2 || (end <= start && mask_ == ~0ull);
+    if (result != vk::Result::eSuccess || implausible) {
       out.emplace_back(std::nullopt);
     } else {
       out.emplace_back(static_cast<double>(delta) * period_ns_ * 1e-9);
