@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "bench/cold_cache.hpp"
 #include "bench/gpu_case.hpp"
 #include "bench/timing.hpp"
 #include "report/dump.hpp"
@@ -35,13 +36,6 @@ DeviceLimits device_limits(const vk_util::DeviceInfo& info, const RunSettings& s
   return limits;
 }
 
-std::uint32_t cold_cache_copies(const Bytes& bytes, std::uint64_t target_bytes) {
-  const auto per_copy = static_cast<std::uint64_t>(bytes.weights + bytes.qparams);
-  if (target_bytes == 0 || per_copy == 0) return 1;
-  return static_cast<std::uint32_t>(std::clamp<std::uint64_t>((target_bytes + per_copy - 1) / per_copy, 1,
-                                                              kMaxColdCacheCopies));
-}
-
 // One GEMV on NaN-poisoned output; returns y as floats.
 std::vector<float> run_checked(vk_util::Context& context, vk_util::Commands& commands, const GpuCase& gpu) {
   gpu.poison_output(commands);
@@ -68,7 +62,8 @@ PreparedCase::PreparedCase(vk_util::Context& context, vk_util::Commands& command
                                kernel.tunable ? 8 : initial.channels_per_workgroup,
                                device_limits(context.info(), settings));
   slices_ = plan.slices;
-  const auto copies = cold_cache_copies(count_bytes(problem),
+  const auto bytes = count_bytes(problem);
+  const auto copies = cold_cache_copies(static_cast<std::uint64_t>(bytes.weights + bytes.qparams),
                                         std::min(settings.cold_cache_bytes, context.info().device_local_bytes / 4));
   gpu_ = std::make_unique<GpuCase>(context, commands, problem, kernel, initial, storage, plan, copies);
 }

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "bench/case_result.hpp"
+#include "bench/cold_cache.hpp"
 #include "bench/problem.hpp"
 #include "bench/timing.hpp"
 #include "kernels/kernel_table.hpp"
@@ -12,11 +13,6 @@
 #include "vk/context.hpp"
 
 namespace qgemv::bench {
-
-inline constexpr std::uint64_t kDefaultColdCacheBytes = 256ull << 20;
-// Copies are separate Vulkan objects; this keeps a tiny case within the allocation-count limit
-// (maxMemoryAllocationCount is at least 4096) at the cost of a smaller footprint.
-inline constexpr std::uint32_t kMaxColdCacheCopies = 512;
 
 struct RunSettings {
   TimingSettings timing;

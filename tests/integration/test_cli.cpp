@@ -154,6 +154,28 @@ TEST_F(Cli, DefaultRunHasRooflineColdCacheAndAdaptiveRepetitions) {
   }
 }
 
+// --tune validates every candidate, writes the winner, and a later run reads it back.
+TEST_F(Cli, TuneWritesATuningFileALaterRunUses) {
+  const auto shapes = write("one.json", R"({"name": "one", "shapes": [{"name": "a", "n": 40, "k": 256, "group_size": 64}]})");
+  const auto tuning = dir_ / "tuning.json";
+  const auto first = dir_ / "first.json";
+  ASSERT_EQ(run("--shapes " + shapes.string() + " --kernels coop_tuned --tune --tuning " + tuning.string() +
+                " --out " + first.string() + kFast).exit_code, 0);
+  const auto table = nlohmann::json::parse(read_file(tuning));
+  ASSERT_EQ(table["entries"].size(), 1u);
+  const auto& entry = table["entries"][0];
+  EXPECT_EQ(entry["n"], 40);
+  EXPECT_EQ(entry["kernel"], "coop_tuned");
+  EXPECT_EQ(entry["candidates"].get<std::size_t>(), entry["trials"].size());  // every candidate validated
+  const auto second = dir_ / "second.json";
+  ASSERT_EQ(run("--shapes " + shapes.string() + " --kernels coop_tuned --tuning " + tuning.string() + " --out " +
+                second.string() + kFast).exit_code, 0);
+  const auto config = nlohmann::json::parse(read_file(second))["results"][0]["config"];
+  EXPECT_EQ(config["source"], "tuned");
+  EXPECT_EQ(config["name"], entry["name"]);
+  EXPECT_EQ(run("--shapes smoke.json --tune" + std::string(kFast)).exit_code, 2);  // nowhere to write
+}
+
 TEST_F(Cli, ExistingResultFileIsNotOverwritten) {
   const auto out = write("result.json", "keep me");
   const auto r = run("--shapes smoke.json --out " + out.string() + kFast);

@@ -1,0 +1,130 @@
+// Measurement arithmetic: cold-cache rotation sizing, adaptive batch sizes, per-token totals,
+// tuning search space and the tuning file.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "bench/cold_cache.hpp"
+#include "bench/model_view.hpp"
+#include "bench/timing.hpp"
+#include "bench/tuning.hpp"
+#include "kernels/tune_config.hpp"
+#include "util/error.hpp"
+
+namespace qgemv {
+namespace {
+
+TEST(ColdCache, CopiesCoverTheTargetFootprint) {
+  using bench::cold_cache_copies;
+  EXPECT_EQ(cold_cache_copies(1 << 20, 0), 1u);                   // off: warm
+  EXPECT_EQ(cold_cache_copies(1 << 20, 256ull << 20), 256u);      // exactly 256 MiB
+  EXPECT_EQ(cold_cache_copies(3 << 20, 256ull << 20), 86u);       // rounds up: 86 * 3 >= 256
+  EXPECT_EQ(cold_cache_copies(300ull << 20, 256ull << 20), 1u);   // one copy is already larger
+  EXPECT_EQ(cold_cache_copies(4096, 256ull << 20), bench::kMaxColdCacheCopies);  // capped
+}
+
+TEST(AdaptiveTiming, BatchSizeFollowsMissingSamplesAndTime) {
+  bench::TimingSettings s;
+  s.min_samples = 100;
+  s.min_time_s = 0.25;
+  EXPECT_EQ(bench::next_batch_size(0, 0.0, s, 16), 16);
+  EXPECT_EQ(bench::next_batch_size(96, 0.5, s, 16), 4);  // 4 samples missing, time reached
+  // 100 samples of 1 ms: 0.15 s of GPU time missing = 150 more samples, capped by the batch.
+  EXPECT_EQ(bench::next_batch_size(100, 0.1, s, 16), 16);
+  EXPECT_EQ(bench::next_batch_size(100, 0.245, s, 16), 3);  // 2.45 ms per sample, 5 ms missing
+}
+
+TEST(ModelView, SumsMedianTimesCountsAndBytesPerVariant) {
+  auto result = [](const char* kernel, double median, std::int64_t count, std::int64_t bytes) {
+    bench::CaseResult r;
+    r.key.kernel = kernel;
+    r.status = bench::Status::ok;
+    r.count_per_token = count;
+    r.bytes.weights = bytes;
+    bench::Timing t;
+    t.summary.median = median;
+    r.timing = t;
+    return r;
+  };
+  const std::vector<bench::CaseResult> results = {result("legacy", 10e-6, 16, 1000), result("coop", 5e-6, 16, 1000),
+                                                  result("legacy", 100e-6, 1, 50000), result("coop", 50e-6, 1, 50000)};
+  const auto estimates = bench::estimate_tokens(results);
+  ASSERT_EQ(estimates.size(), 2u);
+  EXPECT_EQ(estimates[0].kernel, "legacy");
+  EXPECT_DOUBLE_EQ(estimates[0].seconds_per_token, 16 * 10e-6 + 100e-6);
+  EXPECT_EQ(estimates[0].bytes_per_token, 16 * 1000 + 50000);
+  EXPECT_DOUBLE_EQ(estimates[0].tokens_per_second, 1.0 / (16 * 10e-6 + 100e-6));
+  EXPECT_TRUE(estimates[1].complete);
+
+  auto with_failure = results;
+  with_failure[3].status = bench::Status::failed;
+  const auto partial = bench::estimate_tokens(with_failure);
+  EXPECT_FALSE(partial[1].complete);
+  EXPECT_EQ(partial[1].tokens_per_second, 0.0);  // no bound from an incomplete model
+}
+
+vk_util::DeviceInfo gpu_like(std::uint32_t subgroup, bool arithmetic) {
+  vk_util::DeviceInfo info;
+  info.subgroup_size = subgroup;
+  info.subgroup_arithmetic = arithmetic;
+  info.max_workgroup_invocations = 1024;
+  return info;
+}
+
+TEST(TuneConfig, CandidatesAreAllValidAndRespectTheGroupSize) {
+  const auto device = gpu_like(32, true);
+  const auto candidates = kernels::tune_candidates(128, device);
+  EXPECT_EQ(candidates.size(), 84u);
+  for (const auto& c : candidates) EXPECT_EQ(kernels::config_problem(c, 128, device), "") << c.to_string();
+  // 4 * loads_per_step must divide G: with G = 32 that is 2, 4 and 8 loads.
+  for (const auto& c : kernels::tune_candidates(32, device)) EXPECT_EQ(32 % (4 * c.loads_per_step), 0u);
+}
+
+TEST(TuneConfig, ProblemsAreNamed) {
+  const auto device = gpu_like(64, true);
+  EXPECT_NE(kernels::config_problem({32, 4, 4, true}, 128, device).find("subgroup size"), std::string::npos);
+  EXPECT_EQ(kernels::config_problem({64, 4, 4, true}, 128, device), "");
+  EXPECT_NE(kernels::config_problem({64, 4, 16, false}, 32, device).find("group size"), std::string::npos);
+  EXPECT_NE(kernels::config_problem({48, 1, 4, false}, 128, device).find("power of two"), std::string::npos);
+  EXPECT_NE(kernels::config_problem({64, 4, 4, true}, 128, gpu_like(32, false)).find("arithmetic"),
+            std::string::npos);
+}
+
+TEST(TuneConfig, HeuristicGivesLargeShapesFewThreadsPerBlockAndSmallShapesMany) {
+  const auto device = gpu_like(32, true);
+  const auto lm_head = kernels::heuristic_config(128256, 2048, 128, device);
+  EXPECT_EQ(lm_head.threads_per_block, 32u);
+  const auto small = kernels::heuristic_config(512, 2048, 128, device);
+  EXPECT_EQ(small.threads_per_block, 128u);  // K/4/4 = 128 steps along K: no idle invocations
+  EXPECT_EQ(kernels::config_problem(small, 128, device), "");
+  EXPECT_FALSE(kernels::heuristic_config(512, 2048, 128, gpu_like(32, false)).subgroup_reduction);
+}
+
+TEST(TuningFile, SavesAndLoadsEntriesAndRejectsGarbage) {
+  const auto path = std::filesystem::temp_directory_path() / "qgemv_tuning_test.json";
+  bench::TuningTable table;
+  bench::TuningEntry entry{{"GPU X", "coop_tuned", 2048, 4096, 128, DType::fp16, Storage::bt},
+                           {64, 2, 8, false, true, false}, 1.5e-5, 84, {{"t64.b2.u8.shared.pf", 1.5e-5}}};
+  table.put(entry);
+  table.put(entry);  // same key: replaced, not added
+  table.save(path);
+  const auto loaded = bench::TuningTable::load(path);
+  ASSERT_EQ(loaded.entries().size(), 1u);
+  const auto config = loaded.find(entry.key);
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(*config, entry.config);
+  EXPECT_EQ(loaded.entries()[0].trials.size(), 1u);
+  auto other = entry.key;
+  other.storage = Storage::bb;
+  EXPECT_FALSE(loaded.find(other).has_value());
+
+  std::ofstream(path) << R"({"schema_version": 1, "entries": [{"device": "x"}]})";
+  EXPECT_THROW(bench::TuningTable::load(path), UsageError);
+  std::filesystem::remove(path);
+  EXPECT_THROW(bench::TuningTable::load(path), UsageError);
+}
+
+}  // namespace
+}  // namespace qgemv
