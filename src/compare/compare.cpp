@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
+#include <cerrno>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 
 #include "bench/statistics.hpp"
 #include "compare/mann_whitney.hpp"
@@ -133,10 +135,13 @@ int exit_code(const Comparison& comparison) {
 double parse_threshold(std::string_view text) {
   std::string_view number = text;
   if (!number.empty() && number.back() == '%') number.remove_suffix(1);
-  double percent = 0;
-  const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), percent);
-  if (number.empty() || error != std::errc() || end != number.data() + number.size() || !std::isfinite(percent) ||
-      percent < 0) {
+  // strtod on a copy rather than std::from_chars: the NDK's libc++ has no floating-point from_chars.
+  const std::string copy(number);
+  char* end = nullptr;
+  errno = 0;
+  const double percent = copy.empty() ? 0 : std::strtod(copy.c_str(), &end);
+  const bool digits_only = !copy.empty() && (std::isdigit(static_cast<unsigned char>(copy.front())) || copy.front() == '.');
+  if (!digits_only || errno != 0 || end != copy.c_str() + copy.size() || !std::isfinite(percent) || percent < 0) {
     throw UsageError(fmt::format("--threshold {}: expected a non-negative percentage such as 5%", text));
   }
   return percent / 100;

@@ -50,7 +50,9 @@ class GbenchFormat : public ::testing::Test {
   // A real smoke sweep written as Google Benchmark JSON.
   fs::path smoke_run(const std::string& name) const {
     const auto path = dir_ / name;
-    const auto r = shell(std::string(QGEMV_BINARY) + " --shapes smoke.json --warmup 2 --repetitions 10 --quiet" +
+    // Exactly 10 samples per case: no minimum GPU time; warm and without roofline to stay quick.
+    const auto r = shell(std::string(QGEMV_BINARY) + " --shapes smoke.json --kernels legacy,coop --warmup 2" +
+                         " --repetitions 10 --min-time 0 --cold-cache off --roofline off --quiet" +
                          " --format gbench --out " + path.string());
     EXPECT_EQ(r.exit_code, 0) << r.out;
     return path;
