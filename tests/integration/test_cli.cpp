@@ -1,6 +1,5 @@
 // The qgemv-bench binary as a user runs it: exit codes, messages, result file, --dump.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -9,48 +8,14 @@
 #include <sstream>
 #include <string>
 
+#include "../support/temp_dir_test.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("qgemv_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  CliRun run(const std::string& args) const {
-    const auto out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    const std::string command =
-        std::string(QGEMV_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string() + " </dev/null";
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
-  }
-
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir_ / name) << text;
-    return dir_ / name;
-  }
-
-  fs::path dir_;
-};
+using qgemv::testing::read_file;
+using Cli = qgemv::testing::TempDirTest;
 
 constexpr const char* kFast = " --warmup 1 --repetitions 3 --min-time 0 --cold-cache off --roofline off --quiet";
 

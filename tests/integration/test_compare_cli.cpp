@@ -1,7 +1,6 @@
 // `qgemv-bench compare` as CI runs it: exit codes 0/1/2 and what the table says, on crafted documents
 // and on real lavapipe runs.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -12,6 +11,7 @@
 #include <string>
 
 #include "../support/result_docs.hpp"
+#include "../support/temp_dir_test.hpp"
 
 namespace {
 
@@ -22,52 +22,19 @@ using qgemv::testing::result_case;
 using qgemv::testing::result_doc;
 using qgemv::testing::tight;
 
-struct Outcome {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
+using qgemv::testing::Outcome;
+using qgemv::testing::read_file;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class CompareCli : public ::testing::Test {
+class CompareCli : public qgemv::testing::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("qgemv_compare_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  Outcome run(const std::string& args) const {
-    const auto out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    const std::string command =
-        std::string(QGEMV_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string() + " </dev/null";
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
-  }
-
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir_ / name) << text;
-    return (dir_ / name).string();
-  }
-
   std::string write_doc(const std::string& name, const std::vector<nlohmann::json>& cases,
                         const std::string& device = qgemv::testing::kLavapipe) const {
-    return write(name, result_doc(cases, device).dump(2));
+    return write(name, result_doc(cases, device).dump(2)).string();
   }
 
   Outcome compare(const std::string& base, const std::string& current, const std::string& options = "") const {
     return run("compare " + base + " " + current + " " + options);
   }
-
-  fs::path dir_;
 };
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -155,11 +122,11 @@ TEST_F(CompareCli, UnusableInputExitsTwoWithOneLine) {
   const auto good = write_doc("good.json", {result_case("tile", "coop", tight(50))});
   auto wrong_schema = result_doc({result_case("tile", "coop", tight(50))});
   wrong_schema["schema_version"] = 7;
-  const auto wrong = write("wrong.json", wrong_schema.dump());
+  const auto wrong = write("wrong.json", wrong_schema.dump()).string();
   auto no_schema = result_doc({result_case("tile", "coop", tight(50))});
   no_schema.erase("schema_version");
-  const auto unversioned = write("unversioned.json", no_schema.dump());
-  const auto corrupt = write("corrupt.json", "{\"schema_version\": 1, \"results\": [");
+  const auto unversioned = write("unversioned.json", no_schema.dump()).string();
+  const auto corrupt = write("corrupt.json", "{\"schema_version\": 1, \"results\": [").string();
   const auto h100 = write_doc("h100.json", {result_case("tile", "coop", tight(5))}, "NVIDIA H100 80GB HBM3");
   struct Case {
     std::string args;

@@ -1,7 +1,6 @@
 // --format gbench read by Google's own tool: /usr/share/benchmark/compare.py (Debian
 // libbenchmark-tools, installed by scripts/bootstrap.sh) on real lavapipe runs.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -11,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "../support/temp_dir_test.hpp"
 #include "report/gbench_report.hpp"
 
 namespace {
@@ -19,34 +19,11 @@ namespace fs = std::filesystem;
 
 constexpr const char* kComparePy = "/usr/share/benchmark/compare.py";
 
-struct Outcome {
-  int exit_code;
-  std::string out;
-};
+using qgemv::testing::Outcome;
+using qgemv::testing::read_file;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class GbenchFormat : public ::testing::Test {
+class GbenchFormat : public qgemv::testing::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("qgemv_gbench_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  Outcome shell(const std::string& command) const {
-    const auto out = dir_ / "out.txt";
-    const int status = std::system((command + " >" + out.string() + " 2>&1 </dev/null").c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out)};
-  }
-
   // A real smoke sweep written as Google Benchmark JSON.
   fs::path smoke_run(const std::string& name) const {
     const auto path = dir_ / name;
@@ -54,17 +31,15 @@ class GbenchFormat : public ::testing::Test {
     const auto r = shell(std::string(QGEMV_BINARY) + " --shapes smoke.json --kernels legacy,coop --warmup 2" +
                          " --repetitions 10 --min-time 0 --cold-cache off --roofline off --quiet" +
                          " --format gbench --out " + path.string());
-    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     return path;
   }
 
   // Debian's interpreter, where python3-scipy installs, even when another python3 comes first in PATH.
   Outcome compare_py(const fs::path& a, const fs::path& b) const {
     const std::string python = fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-    return shell(python + " " + kComparePy + " --no-color benchmarks " + a.string() + " " + b.string());
+    return shell(python + " " + kComparePy + " --no-color benchmarks " + a.string() + " " + b.string() + " 2>&1");
   }
-
-  fs::path dir_;
 };
 
 TEST_F(GbenchFormat, RealRunHasRepetitionsAggregatesAndBytes) {
