@@ -41,11 +41,17 @@ TuneConfig heuristic_config(std::int64_t n, std::int64_t k, std::int64_t group_s
   config.loads_per_step = group_size % 16 == 0 ? 4 : 1;
   const std::int64_t blocks = (n + 7) / 8;
   const std::int64_t steps_along_k = std::max<std::int64_t>(1, k / 4 / config.loads_per_step);
-  std::int64_t threads = std::bit_ceil(static_cast<std::uint64_t>(std::max<std::int64_t>(1, kTargetInvocations / blocks)));
+  const auto wanted = static_cast<std::uint64_t>(std::max<std::int64_t>(1, kTargetInvocations / blocks));
+  std::int64_t threads = static_cast<std::int64_t>(std::bit_ceil(wanted));
   threads = std::min<std::int64_t>(threads, std::bit_floor(static_cast<std::uint64_t>(steps_along_k)));
+  // Some mobile GPUs allow only 128 invocations per workgroup (the Vulkan minimum).
+  const std::int64_t max_workgroup = std::min(256u, std::max(128u, device.max_workgroup_invocations));
   const std::int64_t floor_threads = std::max<std::uint32_t>(32, device.subgroup_size);
-  config.threads_per_block = static_cast<std::uint32_t>(std::clamp<std::int64_t>(threads, floor_threads, 256));
-  config.blocks_per_workgroup = std::max<std::uint32_t>(1, 256 / config.threads_per_block);
+  config.threads_per_block = static_cast<std::uint32_t>(
+      std::clamp<std::int64_t>(threads, std::min(floor_threads, max_workgroup), max_workgroup));
+  config.blocks_per_workgroup =
+      static_cast<std::uint32_t>(std::max<std::int64_t>(1, max_workgroup / config.threads_per_block));
+  // subgroupAdd where the device allows it for this shape, else the shared-memory tree.
   config.subgroup_reduction = true;
   config.subgroup_reduction = config_problem(config, group_size, device).empty();
   return config;
