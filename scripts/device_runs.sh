@@ -3,7 +3,7 @@
 # name: scripts/device_runs.sh SET OUTDIR [BINARY]. Every command is echoed before it runs, and its
 # console table is kept next to its JSON.
 set -euo pipefail
-set_name=${1:?usage: device_runs.sh variants|cold|tune|smoke-baseline OUTDIR [BINARY]}
+set_name=${1:?usage: device_runs.sh variants|cold|tune|smoke-baseline|reliability OUTDIR [BINARY]}
 out=${2:?usage: device_runs.sh SET OUTDIR [BINARY]}
 bin=${3:-./build/qgemv-bench}
 mkdir -p "$out"
@@ -33,6 +33,24 @@ case "$set_name" in
     ;;
   smoke-baseline)
     run smoke --shapes smoke.json --kernels legacy,coop --repetitions 100
+    ;;
+  reliability)  # issue 8 on a real driver: every variant under the layer, too large, timeout, lost, SIGINT
+    run llama1b-all-variants-validation-layer --shapes llama1b.json --dtype fp32,fp16 --storage bb,bt,tt \
+        --validation-layer --repetitions 20 --min-time 0 --max-time 1
+    echo '{"name": "too-large", "shapes": [{"name": "huge", "n": 524288, "k": 524288},
+          {"name": "q", "n": 2048, "k": 2048}]}' > "$out/too-large-shapes.json"
+    run too-large --shapes "$out/too-large-shapes.json" --kernels legacy,coop
+    echo '{"name": "timeout", "shapes": [{"name": "lm_head", "n": 128256, "k": 2048},
+          {"name": "k", "n": 512, "k": 2048}]}' > "$out/gpu-timeout-shapes.json"
+    run gpu-timeout --shapes "$out/gpu-timeout-shapes.json" --kernels legacy,coop --gpu-timeout 0.002 --cold-cache off
+    QGEMV_FAULT_DEVICE_LOST_AT_CASE=1 run device-lost --shapes smoke.json --kernels legacy,coop
+    echo "+ qgemv-bench --shapes llama1b.json (SIGINT after 10 s)" | tee "$out/interrupted.cmd"
+    "$bin" --shapes llama1b.json --out "$out/interrupted.json" --force > "$out/interrupted.txt" 2>&1 &
+    pid=$!
+    sleep 10
+    kill -INT "$pid"
+    set +e; wait "$pid"; rc=$?; set -e
+    echo "exit $rc" | tee -a "$out/interrupted.cmd"
     ;;
   *) echo "unknown set $set_name" >&2; exit 2 ;;
 esac

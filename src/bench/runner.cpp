@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "bench/cold_cache.hpp"
+#include "bench/footprint.hpp"
 #include "bench/gpu_case.hpp"
 #include "bench/timing.hpp"
 #include "report/dump.hpp"
@@ -18,14 +19,7 @@ CaseKey make_key(const Problem& problem, const kernels::KernelDesc& kernel, Stor
   return {s.name, s.n, s.k, s.group_size, std::string(kernel.name), problem.dtype(), storage};
 }
 
-// Bytes one GEMV moves (SPEC §4), from the layout formulas: both layouts hold padded_n * K / 2
-// weight bytes and 2 qparams per channel and group.
-Bytes count_bytes(const Problem& problem) {
-  const auto elem = element_bytes(problem.dtype());
-  const auto& shape = problem.data().shape;
-  return {shape.padded_n() * shape.k / 2, shape.groups() * shape.padded_n() * 2 * elem, shape.k * elem,
-          shape.n * elem};
-}
+Bytes count_bytes(const Problem& problem) { return gemv_bytes(problem.data().shape, problem.dtype()); }
 
 DeviceLimits device_limits(const vk_util::DeviceInfo& info, const RunSettings& settings) {
   DeviceLimits limits{info.max_storage_buffer_range, info.max_image_dimension_2d, info.max_workgroup_count_x};
@@ -40,6 +34,16 @@ std::vector<float> run_checked(vk_util::Context& context, vk_util::Commands& com
   gpu.poison_output(commands);
   commands.run([&](const vk::raii::CommandBuffer& cmd) { gpu.record(cmd); });
   return gpu.read_output(context, commands);
+}
+
+CaseResult skipped(const Problem& problem, const kernels::KernelDesc& kernel, Storage storage, std::string why) {
+  CaseResult result;
+  result.key = make_key(problem, kernel, storage);
+  result.seed = problem.seed();
+  result.bytes = count_bytes(problem);
+  result.status = Status::skipped;
+  result.message = std::move(why);
+  return result;
 }
 
 }  // namespace
@@ -110,13 +114,10 @@ CaseResult run_case(vk_util::Context& context, vk_util::Commands& commands, Prob
     PreparedCase prepared(context, commands, problem, kernel, storage, settings);
     return prepared.run(config, settings.timing);
   } catch (const UnsupportedError& e) {
-    CaseResult result;
-    result.key = make_key(problem, kernel, storage);
-    result.seed = problem.seed();
-    result.bytes = count_bytes(problem);
-    result.status = Status::skipped;
-    result.message = e.what();
-    return result;
+    return skipped(problem, kernel, storage, e.what());
+  } catch (const std::bad_alloc&) {
+    // Packing a slice or a staging copy did not fit the host's memory: this case cannot run here.
+    return skipped(problem, kernel, storage, "out of host memory preparing the case");
   }
 }
 

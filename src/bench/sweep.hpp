@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct SweepPlan {
   bool tune = false;     // --tune: search each tunable case first and record the best in `tuning`
   RunSettings tune_settings;  // lighter timing for the search
   vk_util::ContextOptions context_options;
+  // Fault injection for the recovery tests (QGEMV_FAULT_DEVICE_LOST_AT_CASE): the device is
+  // reported lost after the first submission of this case (0-based, in sweep order).
+  std::optional<std::size_t> device_lost_at_case;
 
   std::size_t case_count() const { return shapes.shapes.size() * dtypes.size() * kernels.size() * storages.size(); }
 };
@@ -48,13 +52,22 @@ struct SweepResult {
   std::optional<Roofline> roofline;
   std::string roofline_error;            // why the roofline could not be measured, if it could not
   bool incomplete = false;               // interrupted before every case ran
+  std::size_t device_rebuilds = 0;       // after a lost device or a submission over the timeout
+  std::string stopped_reason;            // why the sweep ended before its last case, if not interrupted
   std::size_t validation_messages = 0;   // from the Khronos layer, when enabled
   std::vector<std::string> first_validation_messages;
   double wall_s = 0;
 };
 
+// `on_case_done` sees the results so far after every case (speedups and roofline fractions
+// filled in), so a caller can keep a checkpoint that survives a crash. Checked between cases and
+// between tuning candidates, `interrupted` ends the sweep early, marked incomplete.
 SweepResult run_sweep(const SweepPlan& plan, const std::function<void(const Progress&)>& on_progress,
-                      const std::atomic<bool>& interrupted);
+                      const std::atomic<bool>& interrupted,
+                      const std::function<void(const SweepResult&)>& on_case_done = {});
+
+// Fills the fields that compare cases with each other (speedups, roofline fractions).
+void fill_derived(SweepResult& sweep);
 
 // Fills speedup_vs_legacy: legacy median / median of the same shape, dtype and storage.
 void fill_speedups(std::vector<CaseResult>& results);

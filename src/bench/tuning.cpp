@@ -116,7 +116,8 @@ void TuningTable::put(const TuningEntry& entry) {
 }
 
 std::optional<TuningEntry> tune_case(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,
-                                     const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings) {
+                                     const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings,
+                                     const std::atomic<bool>& interrupted) {
   const auto& shape = problem.shape();
   std::unique_ptr<PreparedCase> prepared;
   try {
@@ -130,6 +131,7 @@ std::optional<TuningEntry> tune_case(vk_util::Context& context, vk_util::Command
                     {}, 0, candidates.size(), {}};
   std::vector<std::pair<kernels::TuneConfig, double>> passed;
   for (const auto& config : candidates) {
+    if (interrupted) return std::nullopt;
     const auto result = prepared->run(config, settings.timing);
     if (result.status != Status::ok || !result.timing) continue;
     passed.emplace_back(config, result.timing->summary.median);
@@ -144,6 +146,7 @@ std::optional<TuningEntry> tune_case(vk_util::Context& context, vk_util::Command
   if (std::find(finalists.begin(), finalists.end(), heuristic) == finalists.end()) finalists.push_back(heuristic);
   std::optional<double> best;
   for (const auto& config : finalists) {
+    if (interrupted) return std::nullopt;
     const auto result = prepared->run(config, settings.timing);
     if (result.status != Status::ok || !result.timing) continue;
     if (!best || result.timing->summary.median < *best) {

@@ -1,6 +1,7 @@
 #pragma once
 // --tune / --tuning: the best coop_tuned configuration per (device, kernel, N, K, G, dtype,
 // storage), searched on the device and kept in a JSON file that later runs load.
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -50,7 +51,9 @@ class TuningTable {
 // then times the best few and the heuristic default again and keeps the fastest of that second
 // pass, so one lucky or unlucky first measurement does not decide. std::nullopt when no candidate
 // validated or the case cannot run on this device.
+// `interrupted` stops the search between candidates (std::nullopt).
 std::optional<TuningEntry> tune_case(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,
-                                     const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings);
+                                     const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings,
+                                     const std::atomic<bool>& interrupted);
 
 }  // namespace qgemv::bench

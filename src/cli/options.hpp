@@ -44,7 +44,8 @@ struct Options {
   std::string dump;
   bool no_validate = false;
   bool quiet = false;
-  bool validation_layer = false;
+  bool validation_layer = false;  // also on when QGEMV_VALIDATION_LAYER=1 (how the test suite runs)
+  double gpu_timeout = 60;        // seconds one submission may take before it counts as hung
   std::uint64_t max_binding_mib = 0;
   std::string command_line;
   CompareArgs compare;

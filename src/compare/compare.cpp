@@ -140,7 +140,8 @@ double parse_threshold(std::string_view text) {
   char* end = nullptr;
   errno = 0;
   const double percent = copy.empty() ? 0 : std::strtod(copy.c_str(), &end);
-  const bool digits_only = !copy.empty() && (std::isdigit(static_cast<unsigned char>(copy.front())) || copy.front() == '.');
+  const bool digits_only =
+      !copy.empty() && (std::isdigit(static_cast<unsigned char>(copy.front())) || copy.front() == '.');
   if (!digits_only || errno != 0 || end != copy.c_str() + copy.size() || !std::isfinite(percent) || percent < 0) {
     throw UsageError(fmt::format("--threshold {}: expected a non-negative percentage such as 5%", text));
   }

@@ -70,7 +70,8 @@ std::string untested_note(const Comparison& c) {
 std::string summary_line(const Comparison& c) {
   std::vector<std::string> parts;
   for (const auto v : kVerdictOrder) {
-    const auto n = std::count_if(c.cases.begin(), c.cases.end(), [v](const CaseComparison& x) { return x.verdict == v; });
+    const auto n =
+        std::count_if(c.cases.begin(), c.cases.end(), [v](const CaseComparison& x) { return x.verdict == v; });
     if (n > 0) parts.push_back(fmt::format("{} {}", n, to_string(v)));
   }
   if (parts.empty()) parts.push_back("no cases");

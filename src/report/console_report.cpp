@@ -95,7 +95,13 @@ std::string console_table(const RunInfo& info) {
   out += render(rows);
   out += roofline_footer(sweep);
   out += model_footer(info);
-  if (sweep.incomplete) out += "\nINCOMPLETE: the sweep was interrupted; the results above are what it measured.\n";
+  if (sweep.device_rebuilds > 0) {
+    out += fmt::format("\nThe device was re-created {} time(s) after a lost device or a hung submission.\n",
+                       sweep.device_rebuilds);
+  }
+  if (sweep.incomplete) {
+    out += fmt::format("\nINCOMPLETE ({}): the results above are what the sweep measured.\n", info.incomplete_reason);
+  }
   return out;
 }
 

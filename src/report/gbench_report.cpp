@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdlib>
@@ -15,7 +16,8 @@
 namespace qgemv::report {
 namespace {
 
-using nlohmann::json;
+// Ordered, so entries read in the order Google Benchmark writes its fields.
+using json = nlohmann::ordered_json;
 
 std::string benchmark_name(const bench::CaseKey& key) {
   return fmt::format("qgemv/{}/{}/{}/{}", key.shape, key.kernel, to_string(key.dtype), to_string(key.storage));
@@ -64,35 +66,60 @@ json not_run_entry(const bench::CaseResult& r, std::size_t family) {
   return e;
 }
 
+// Google Benchmark's repetition is a run of `iterations` timed iterations reporting their mean.
+// Up to kMaxRepetitions samples are one repetition each (iterations 1); a case timed for longer
+// (--min-time can collect thousands of dispatches) has its samples averaged in that many runs of
+// consecutive samples, which keeps files and compare.py's tables readable.
+constexpr std::size_t kMaxRepetitions = 100;
+
+struct Repetition {
+  std::int64_t iterations;
+  double seconds;  // mean of the samples it covers
+};
+
+std::vector<Repetition> repetitions(const std::vector<double>& samples) {
+  const std::size_t count = std::min(samples.size(), kMaxRepetitions);
+  std::vector<Repetition> out;
+  for (std::size_t r = 0; r < count; ++r) {
+    const std::size_t begin = r * samples.size() / count, end = (r + 1) * samples.size() / count;
+    double sum = 0;
+    for (std::size_t i = begin; i < end; ++i) sum += samples[i];
+    out.push_back({static_cast<std::int64_t>(end - begin), sum / static_cast<double>(end - begin)});
+  }
+  return out;
+}
+
 void add_case(json& benchmarks, const bench::CaseResult& r, std::size_t family) {
   if (r.status != bench::Status::ok || !r.timing || r.timing->samples_s.empty()) {
     benchmarks.push_back(not_run_entry(r, family));
     return;
   }
   const auto name = benchmark_name(r.key);
-  const auto& samples = r.timing->samples_s;
+  const auto reps = repetitions(r.timing->samples_s);
   const auto bytes = static_cast<double>(r.bytes.total());
-  std::vector<double> bytes_per_second;
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    json e = entry_head(name, name, family, "iteration", samples.size());
+  std::vector<double> seconds, bytes_per_second;
+  for (std::size_t i = 0; i < reps.size(); ++i) {
+    json e = entry_head(name, name, family, "iteration", reps.size());
     e["repetition_index"] = i;
     e["threads"] = 1;
-    add_times(e, 1, samples[i] * 1e6);
-    bytes_per_second.push_back(bytes / samples[i]);
+    add_times(e, reps[i].iterations, reps[i].seconds * 1e6);
+    seconds.push_back(reps[i].seconds);
+    bytes_per_second.push_back(bytes / reps[i].seconds);
     e["bytes_per_second"] = bytes_per_second.back();
     e["label"] = label(r);
     benchmarks.push_back(std::move(e));
   }
-  const auto time = r.timing->summary;
+  // As Google Benchmark computes them: statistics over the repetitions, counters included.
+  const auto time = bench::summarize(seconds);
   const auto bps = bench::summarize(bytes_per_second);
   const std::array<std::tuple<const char*, double, double>, 3> aggregates = {
       {{"mean", time.mean, bps.mean}, {"median", time.median, bps.median}, {"stddev", time.stddev, bps.stddev}}};
-  for (const auto& [aggregate, seconds, per_second] : aggregates) {
-    json e = entry_head(fmt::format("{}_{}", name, aggregate), name, family, "aggregate", samples.size());
+  for (const auto& [aggregate, secs, per_second] : aggregates) {
+    json e = entry_head(fmt::format("{}_{}", name, aggregate), name, family, "aggregate", reps.size());
     e["threads"] = 1;
     e["aggregate_name"] = aggregate;
     e["aggregate_unit"] = "time";
-    add_times(e, static_cast<std::int64_t>(samples.size()), seconds * 1e6);
+    add_times(e, reps.front().iterations, secs * 1e6);
     e["bytes_per_second"] = per_second;
     e["label"] = label(r);
     benchmarks.push_back(std::move(e));
@@ -122,7 +149,8 @@ HostCpu probe_host_cpu() {
     }
   }
   if (cpu.mhz_per_cpu == 0) {
-    cpu.mhz_per_cpu = std::atol(read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq").c_str()) / 1000;
+    const auto khz = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
+    cpu.mhz_per_cpu = std::atol(khz.c_str()) / 1000;
   }
   // Google Benchmark's rule: scaling is on when a governor other than "performance" is active.
   const auto governor = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
@@ -133,7 +161,7 @@ HostCpu probe_host_cpu() {
   return cpu;
 }
 
-nlohmann::json to_gbench_json(const RunInfo& info, const HostCpu& cpu) {
+nlohmann::ordered_json to_gbench_json(const RunInfo& info, const HostCpu& cpu) {
   const auto& sweep = *info.sweep;
   const auto& d = sweep.device;
   // Google Benchmark's own context keys first; ours follow as string key/values, the form its
@@ -155,11 +183,13 @@ nlohmann::json to_gbench_json(const RunInfo& info, const HostCpu& cpu) {
                   {"device_name", d.name},
                   {"device_type", d.type},
                   {"device_vendor_device_id", fmt::format("0x{:04x}:0x{:04x}", d.vendor_id, d.device_id)},
-                  {"driver", fmt::format("{} {}", d.driver_name.empty() ? d.driver_id : d.driver_name, d.driver_version)},
+                  {"driver",
+                   fmt::format("{} {}", d.driver_name.empty() ? d.driver_id : d.driver_name, d.driver_version)},
                   {"driver_info", d.driver_info},
                   {"vulkan_api_version", d.api_version},
                   {"shapes_file", info.plan->shapes.name},
                   {"complete", sweep.incomplete ? "false" : "true"},
+                  {"incomplete_reason", sweep.incomplete ? info.incomplete_reason : ""},
                   {"command_line", info.command_line}};
   json benchmarks = json::array();
   for (std::size_t i = 0; i < sweep.results.size(); ++i) add_case(benchmarks, sweep.results[i], i);

@@ -20,11 +20,12 @@ struct HostCpu {
 // Reads /proc and /sys like Google Benchmark does on Linux and Android; zeros where absent.
 HostCpu probe_host_cpu();
 
-// One "iteration" entry per timed dispatch (repetition_index = sample index, iterations 1,
-// real_time = cpu_time = the dispatch's GPU time in us, bytes_per_second), then mean, median and
-// stddev aggregates. A failed case is one entry with error_occurred/error_message, a skipped one
+// Per case, "iteration" entries (one per timed dispatch, iterations 1, when there are at most 100;
+// else 100 runs of consecutive dispatches, iterations = run length, times = its mean), real_time =
+// cpu_time = GPU time in us, with bytes_per_second; then mean, median and stddev aggregates over
+// those entries. A failed case is one entry with error_occurred/error_message, a skipped one
 // an entry with skipped/skip_message (Google Benchmark 1.8's SkipWithError/SkipWithMessage), both
 // with zero times and no aggregates.
-nlohmann::json to_gbench_json(const RunInfo& info, const HostCpu& cpu);
+nlohmann::ordered_json to_gbench_json(const RunInfo& info, const HostCpu& cpu);
 
 }  // namespace qgemv::report

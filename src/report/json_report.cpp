@@ -112,6 +112,7 @@ json settings_json(const bench::SweepPlan& plan, const RunInfo& info) {
           {"cold_cache", plan.settings.cold_cache_bytes == 0 ? "off" : "on"},
           {"cold_cache_target_bytes", plan.settings.cold_cache_bytes},
           {"validation_layer", info.validation_layer},
+          {"gpu_timeout_s", plan.context_options.submit_timeout_s},
           {"command_line", info.command_line}};
 }
 
@@ -158,9 +159,11 @@ nlohmann::json to_json(const RunInfo& info) {
                        {"device", device_json(sweep.device)},
                        {"features", sweep.features},
                        {"validation_messages", sweep.validation_messages},
+                       {"device_rebuilds", sweep.device_rebuilds},
                        {"wall_seconds", sweep.wall_s}}},
           {"settings", settings_json(*info.plan, info)},
           {"complete", !sweep.incomplete},
+          {"incomplete_reason", sweep.incomplete ? json(info.incomplete_reason) : json(nullptr)},
           {"roofline", roofline_json(sweep)},
           {"results", results},
           {"model", model_json(*info.plan, sweep.results)}};

@@ -14,6 +14,8 @@ struct RunInfo {
   bool validation_layer = false;
   const bench::SweepPlan* plan = nullptr;
   const bench::SweepResult* sweep = nullptr;
+  // Why the results stop short (interrupted, still running, device gone); empty when complete.
+  std::string incomplete_reason;
 };
 
 }  // namespace qgemv::report

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "util/error.hpp"
 
@@ -31,6 +32,13 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(VkDebugUtilsMessageSeverity
 bool has_layer(const vk::raii::Context& context, const char* name) {
   for (const auto& layer : context.enumerateInstanceLayerProperties()) {
     if (std::string_view(layer.layerName.data()) == name) return true;
+  }
+  return false;
+}
+
+bool layer_has_extension(const vk::raii::Context& context, const char* layer, std::string_view extension) {
+  for (const auto& e : context.enumerateInstanceExtensionProperties(std::string(layer))) {
+    if (extension == e.extensionName.data()) return true;
   }
   return false;
 }
@@ -81,16 +89,26 @@ Instance::Instance(bool validation_layer) : context_(load_vulkan()) {
   std::vector<const char*> layers;
   std::vector<const char*> extensions;
   if (validation_layer) {
-    if (!has_layer(context_, kValidationLayer)) {
-      throw EnvironmentError(fmt::format("{} is not installed (Debian: apt-get install vulkan-validationlayers)",
-                                         kValidationLayer));
+    if (!has_layer(context_, kValidationLayer) ||
+        !layer_has_extension(context_, kValidationLayer, VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME)) {
+      throw EnvironmentError(fmt::format("{} with {} is not installed (Debian: apt-get install vulkan-validationlayers)",
+                                         kValidationLayer, VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME));
     }
     layers.push_back(kValidationLayer);
     extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+    extensions.push_back(VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME);
   }
   vk::InstanceCreateInfo info({}, &app, layers, extensions);
+  // Synchronization validation on top of the default checks: the benchmark's correctness rests on
+  // the barriers between uploads, dispatches and timestamp reads, which the core checks ignore.
+  const vk::ValidationFeatureEnableEXT enables[] = {vk::ValidationFeatureEnableEXT::eSynchronizationValidation};
+  vk::ValidationFeaturesEXT features(enables, {});
+  if (validation_layer) info.pNext = &features;
   try {
     instance_ = vk::raii::Instance(context_, info);
+  } catch (const vk::IncompatibleDriverError&) {
+    // What the loader says when it finds no driver (ICD) at all.
+    throw EnvironmentError(fmt::format("no Vulkan driver found: {}", kInstallHint));
   } catch (const vk::SystemError& e) {
     throw EnvironmentError(fmt::format("creating a Vulkan instance failed ({}): {}", e.what(), kInstallHint));
   }
@@ -118,8 +136,10 @@ std::uint32_t select_device(const std::vector<DeviceInfo>& devices, const std::s
   std::string names;
   for (const auto& d : devices) names += fmt::format("{}{}: {}", names.empty() ? "" : ", ", d.index, d.name);
   if (std::all_of(selector.begin(), selector.end(), [](unsigned char c) { return std::isdigit(c); })) {
-    const auto index = std::stoul(selector);
-    if (index >= devices.size()) {
+    // from_chars, not stoul: an index past unsigned long is out of range too, not an exception.
+    std::size_t index = 0;
+    const auto parsed = std::from_chars(selector.data(), selector.data() + selector.size(), index);
+    if (parsed.ec != std::errc{} || index >= devices.size()) {
       throw UsageError(fmt::format("--device {}: out of range (devices: {})", selector, names));
     }
     return static_cast<std::uint32_t>(index);
@@ -131,7 +151,7 @@ std::uint32_t select_device(const std::vector<DeviceInfo>& devices, const std::s
 }
 
 Context::Context(const ContextOptions& options)
-    : instance_(std::make_unique<Instance>(options.validation_layer)) {
+    : options_(options), instance_(std::make_unique<Instance>(options.validation_layer)) {
   vk::raii::PhysicalDevices physical_devices(instance_->get());
   std::vector<DeviceInfo> infos;
   for (std::uint32_t i = 0; i < physical_devices.size(); ++i) infos.push_back(describe(physical_devices[i], i));

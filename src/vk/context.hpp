@@ -15,6 +15,9 @@ namespace qgemv::vk_util {
 struct ContextOptions {
   std::string device_selector;    // "" = best device; all digits = index; else a name substring
   bool validation_layer = false;  // enable VK_LAYER_KHRONOS_validation and record its messages
+  // Longest wait for one submission before it counts as hung (0: no limit). Generous, since one
+  // submission can hold 16 timed dispatches of lm_head on a CPU driver.
+  double submit_timeout_s = 60;
 };
 
 // Messages of the validation layer (warnings and errors); a test fails when any arrive.
@@ -60,9 +63,11 @@ class Context {
   std::uint32_t queue_family() const { return queue_family_; }
   const DeviceInfo& info() const { return info_; }
   const DeviceFeatures& features() const { return features_; }
+  const ContextOptions& options() const { return options_; }
   ValidationLog& validation_log() { return instance_->validation_log(); }
 
  private:
+  ContextOptions options_;
   std::unique_ptr<Instance> instance_;
   vk::raii::PhysicalDevice physical_{nullptr};
   DeviceInfo info_;

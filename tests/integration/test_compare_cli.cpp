@@ -56,7 +56,8 @@ std::string row(const std::string& out, const std::string& label) {
 }
 
 TEST_F(CompareCli, IdenticalPasses) {
-  const auto base = write_doc("base.json", {result_case("tile", "legacy", tight(100)), result_case("tile", "coop", tight(50), 2)});
+  const auto base =
+      write_doc("base.json", {result_case("tile", "legacy", tight(100)), result_case("tile", "coop", tight(50), 2)});
   const auto r = compare(base, base);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "case ")) << r.out;
@@ -100,7 +101,8 @@ TEST_F(CompareCli, FewSamplesSayThresholdOnly) {
 }
 
 TEST_F(CompareCli, MissingCaseFailsUnlessAllowed) {
-  const auto base = write_doc("base.json", {result_case("tile", "legacy", tight(100)), result_case("tile", "coop", tight(50))});
+  const auto base =
+      write_doc("base.json", {result_case("tile", "legacy", tight(100)), result_case("tile", "coop", tight(50))});
   const auto fewer = write_doc("new.json", {result_case("tile", "legacy", tight(100))});
   const auto r = compare(base, fewer);
   EXPECT_EQ(r.exit_code, 1) << r.out;
@@ -112,7 +114,8 @@ TEST_F(CompareCli, MissingCaseFailsUnlessAllowed) {
 
 TEST_F(CompareCli, ValidationFailureInNewFails) {
   const auto base = write_doc("base.json", {result_case("tile", "coop", tight(50))});
-  const auto failed = write_doc("new.json", {result_case("tile", "coop", tight(50), 1.0, "failed", "nrmse 1.0 > 3e-06")});
+  const auto failed =
+      write_doc("new.json", {result_case("tile", "coop", tight(50), 1.0, "failed", "nrmse 1.0 > 3e-06")});
   const auto r = compare(base, failed);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_TRUE(contains(row(r.out, "tile"), "FAILED (nrmse 1.0 > 3e-06)")) << r.out;
@@ -173,7 +176,8 @@ TEST_F(CompareCli, JsonAndMarkdownFormats) {
   const auto md = compare(base, slower, "--format markdown");
   EXPECT_EQ(md.exit_code, 1);
   EXPECT_TRUE(contains(md.out, "| case | base median | new median | change | p-value | verdict |\n")) << md.out;
-  EXPECT_TRUE(contains(md.out, "| tile 64x256 g64 coop fp32 bb | 100.45 us | 120.45 us | +19.9% | 0.0002 | **REGRESSION** |"))
+  EXPECT_TRUE(contains(md.out,
+                       "| tile 64x256 g64 coop fp32 bb | 100.45 us | 120.45 us | +19.9% | 0.0002 | **REGRESSION** |"))
       << md.out;
   EXPECT_TRUE(contains(md.out, "**FAIL: 1 REGRESSION**")) << md.out;
 }
@@ -181,7 +185,8 @@ TEST_F(CompareCli, JsonAndMarkdownFormats) {
 // Real lavapipe documents: a run compares clean with itself, and a gbench file is refused with a hint.
 TEST_F(CompareCli, RealRunsAreReadable) {
   const auto a = (dir_ / "a.json").string(), g = (dir_ / "g.json").string();
-  const std::string fast = " --kernels legacy,coop --repetitions 9 --warmup 1 --min-time 0 --cold-cache off --roofline off";
+  const std::string fast =
+      " --kernels legacy,coop --repetitions 9 --warmup 1 --min-time 0 --cold-cache off --roofline off";
   ASSERT_EQ(run("--shapes smoke.json --quiet --out " + a + fast).exit_code, 0);
   const auto same = compare(a, a);
   EXPECT_EQ(same.exit_code, 0) << same.out << same.err;

@@ -91,7 +91,7 @@ TEST_F(GbenchFormat, ComparePyReadsFailedAndSkippedCases) {
   skipped.status = bench::Status::skipped;
   skipped.message = "weights exceed maxStorageBufferRange";
   sweep.results = {failed, skipped};
-  const report::RunInfo info{"2025-01-02T03:04:05Z", "host", "qgemv-bench", false, &plan, &sweep};
+  const report::RunInfo info{"2025-01-02T03:04:05Z", "host", "qgemv-bench", false, &plan, &sweep, {}};
   const auto broken = dir_ / "broken.json";
   std::ofstream(broken) << report::to_gbench_json(info, report::probe_host_cpu()).dump(2);
 

@@ -11,9 +11,9 @@ namespace qgemv::testing {
 inline constexpr const char* kLavapipe = "llvmpipe (LLVM 15.0.6, 256 bits)";
 
 // Samples are given in microseconds, as people read them; the document stores seconds.
-inline nlohmann::json result_case(const std::string& shape, const std::string& kernel, const std::vector<double>& samples_us,
-                                  std::optional<double> speedup = 1.0, const std::string& status = "ok",
-                                  const std::string& message = "") {
+inline nlohmann::json result_case(const std::string& shape, const std::string& kernel,
+                                  const std::vector<double>& samples_us, std::optional<double> speedup = 1.0,
+                                  const std::string& status = "ok", const std::string& message = "") {
   nlohmann::json samples = nlohmann::json::array();
   for (double us : samples_us) samples.push_back(us * 1e-6);
   nlohmann::json timing = nullptr;

@@ -3,6 +3,7 @@
 // commands run with their output captured there.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -44,8 +45,39 @@ class TempDirTest : public ::testing::Test {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
   }
 
-  // The qgemv-bench binary under test (QGEMV_BINARY, defined by tests/CMakeLists.txt).
-  Outcome run(const std::string& args) const { return shell(std::string(QGEMV_BINARY) + " " + args); }
+  // The qgemv-bench binary under test (QGEMV_BINARY, defined by tests/CMakeLists.txt). ctest runs
+  // it under the Khronos layer (QGEMV_VALIDATION_LAYER=1), so any message the layer reports about
+  // our Vulkan usage fails the test, whatever else the test checks.
+  Outcome run(const std::string& args) const {
+    auto outcome = shell(std::string(QGEMV_BINARY) + " " + args);
+    expect_no_validation_messages(outcome);
+    return outcome;
+  }
+
+  // Starts the binary in the background (stdout/stderr to files in dir_); finish() reaps it.
+  pid_t start(const std::string& args) const {
+    const std::string command = "exec " + std::string(QGEMV_BINARY) + " " + args + " >" + (dir_ / "stdout.txt").string() +
+                                " 2>" + (dir_ / "stderr.txt").string() + " </dev/null";
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    return pid;
+  }
+
+  Outcome finish(pid_t pid) const {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    Outcome outcome{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), read_file(dir_ / "stdout.txt"),
+                    read_file(dir_ / "stderr.txt")};
+    expect_no_validation_messages(outcome);
+    return outcome;
+  }
+
+  static void expect_no_validation_messages(const Outcome& outcome) {
+    EXPECT_EQ(outcome.err.find("the validation layer reported"), std::string::npos) << outcome.err;
+  }
 
   std::filesystem::path write(const std::string& name, const std::string& text) const {
     std::ofstream(dir_ / name) << text;

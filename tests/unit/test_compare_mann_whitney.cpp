@@ -34,7 +34,8 @@ TEST(MannWhitney, InterleavedSamples) {
 }
 
 TEST(MannWhitney, OverlappingTimingsWithATie) {
-  const std::vector<double> a = {60, 70, 80, 90, 100, 110, 120, 130, 140}, b = {65, 75, 95, 105, 120, 125, 135, 145, 150};
+  const std::vector<double> a = {60, 70, 80, 90, 100, 110, 120, 130, 140};
+  const std::vector<double> b = {65, 75, 95, 105, 120, 125, 135, 145, 150};
   const auto r = mann_whitney_u(a, b);
   EXPECT_EQ(r.u, 29.5);
   EXPECT_NEAR(r.p_value, 0.35358840642707257, 1e-14);

@@ -41,7 +41,7 @@ struct Fixture {
                      make_case("odd_n", bench::Status::failed, {10e-6}, "validation: nrmse 1.0 > 3e-06"),
                      make_case("big", bench::Status::skipped, {}, "weights exceed maxStorageBufferRange")};
     info = {"2025-01-02T03:04:05Z", "ci-host", "/usr/bin/qgemv-bench --shapes smoke.json --format gbench", false,
-            &plan, &sweep};
+            &plan, &sweep, {}};
   }
 };
 
@@ -55,8 +55,8 @@ TEST(GbenchReport, ContextHasGoogleBenchmarksKeysAndTheDevice) {
   EXPECT_EQ(c.at("num_cpus"), 16);
   EXPECT_EQ(c.at("mhz_per_cpu"), 2400);
   EXPECT_EQ(c.at("cpu_scaling_enabled"), false);
-  EXPECT_EQ(c.at("caches"), nlohmann::json::array());
-  EXPECT_EQ(c.at("load_avg"), nlohmann::json({0.5, 0.25, 0.125}));
+  EXPECT_EQ(c.at("caches"), nlohmann::ordered_json::array());
+  EXPECT_EQ(c.at("load_avg"), nlohmann::ordered_json({0.5, 0.25, 0.125}));
   EXPECT_TRUE(c.at("library_build_type") == "release" || c.at("library_build_type") == "debug");
   EXPECT_EQ(c.at("device_name"), "llvmpipe (LLVM 15.0.6, 256 bits)");
   EXPECT_EQ(c.at("driver"), "llvmpipe 0.0.1");
@@ -89,8 +89,10 @@ TEST(GbenchReport, OkCaseHasRepetitionsThenAggregates) {
   EXPECT_DOUBLE_EQ(b[1].at("bytes_per_second").get<double>(), 11520 / 10e-6);
 
   const char* names[] = {"mean", "median", "stddev"};
-  const double times[] = {70.0 / 3, 20.0, std::sqrt(((40 - 70.0 / 3) * (40 - 70.0 / 3) + (10 - 70.0 / 3) * (10 - 70.0 / 3) +
-                                                     (20 - 70.0 / 3) * (20 - 70.0 / 3)) / 2)};
+  const double mean = 70.0 / 3;
+  const double squares = (40 - mean) * (40 - mean) + (10 - mean) * (10 - mean) + (20 - mean) * (20 - mean);
+  const double stddev = std::sqrt(squares / 2);
+  const double times[] = {mean, 20.0, stddev};
   for (int i = 0; i < 3; ++i) {
     const auto& e = b[3 + i];
     EXPECT_EQ(e.at("name"), std::string("qgemv/tile/coop/fp32/bb_") + names[i]);
@@ -99,7 +101,7 @@ TEST(GbenchReport, OkCaseHasRepetitionsThenAggregates) {
     EXPECT_EQ(e.at("aggregate_name"), names[i]);
     EXPECT_EQ(e.at("aggregate_unit"), "time");
     EXPECT_EQ(e.at("repetitions"), 3);
-    EXPECT_EQ(e.at("iterations"), 3);
+    EXPECT_EQ(e.at("iterations"), 1);  // as Google Benchmark writes it: a repetition's iterations
     EXPECT_FALSE(e.contains("repetition_index"));
     EXPECT_NEAR(e.at("real_time").get<double>(), times[i], 1e-9);
   }
@@ -123,6 +125,31 @@ TEST(GbenchReport, FailedAndSkippedCasesAreSingleEntries) {
   EXPECT_EQ(skipped.at("skip_message"), "weights exceed maxStorageBufferRange");
   EXPECT_EQ(skipped.at("time_unit"), "us");
   EXPECT_FALSE(skipped.contains("error_occurred"));
+}
+
+// More than 100 samples (a --min-time run): 100 repetitions of consecutive samples, each their mean.
+TEST(GbenchReport, LongRunsBecomeAHundredRepetitions) {
+  Fixture f;
+  std::vector<double> samples;
+  for (int i = 0; i < 250; ++i) samples.push_back((i % 5 + 1) * 1e-6);  // 1, 2, 3, 4, 5 us, repeating
+  f.sweep.results = {make_case("tile", bench::Status::ok, samples)};
+  const auto b = to_gbench_json(f.info, f.cpu).at("benchmarks");
+  ASSERT_EQ(b.size(), 100u + 3u);
+  std::int64_t iterations = 0;
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(b[i].at("repetitions"), 100);
+    EXPECT_EQ(b[i].at("repetition_index"), i);
+    iterations += b[i].at("iterations").get<std::int64_t>();
+  }
+  EXPECT_EQ(iterations, 250);
+  // Repetition r covers samples [r*250/100, (r+1)*250/100): 0-1 (1, 2 us), 2-4 (3, 4, 5 us), ...
+  EXPECT_EQ(b[0].at("iterations"), 2);
+  EXPECT_DOUBLE_EQ(b[0].at("real_time").get<double>(), 1.5);
+  EXPECT_EQ(b[1].at("iterations"), 3);
+  EXPECT_DOUBLE_EQ(b[1].at("real_time").get<double>(), 4.0);
+  EXPECT_DOUBLE_EQ(b[1].at("bytes_per_second").get<double>(), 11520 / 4e-6);
+  EXPECT_EQ(b[101].at("aggregate_name"), "median");
+  EXPECT_EQ(b[101].at("repetitions"), 100);
 }
 
 TEST(GbenchReport, ProbeReadsThisHost) {
