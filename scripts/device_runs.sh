@@ -42,7 +42,7 @@ case "$set_name" in
     run too-large --shapes "$out/too-large-shapes.json" --kernels legacy,coop
     echo '{"name": "timeout", "shapes": [{"name": "lm_head", "n": 128256, "k": 2048},
           {"name": "k", "n": 512, "k": 2048}]}' > "$out/gpu-timeout-shapes.json"
-    run gpu-timeout --shapes "$out/gpu-timeout-shapes.json" --kernels legacy,coop --gpu-timeout 0.002 --cold-cache off
+    run gpu-timeout --shapes "$out/gpu-timeout-shapes.json" --kernels legacy,coop --gpu-timeout 0.002 --cold-cache off --roofline off
     QGEMV_FAULT_DEVICE_LOST_AT_CASE=1 run device-lost --shapes smoke.json --kernels legacy,coop
     echo "+ qgemv-bench --shapes llama1b.json (SIGINT after 10 s)" | tee "$out/interrupted.cmd"
     "$bin" --shapes llama1b.json --out "$out/interrupted.json" --force > "$out/interrupted.txt" 2>&1 &

@@ -20,7 +20,7 @@ std::vector<TokenEstimate> estimate_tokens(const std::vector<CaseResult>& result
       continue;
     }
     it->seconds_per_token += r.timing->summary.median * static_cast<double>(r.count_per_token);
-    it->bytes_per_token += r.bytes.total() * r.count_per_token;
+    it->bytes_per_token += static_cast<double>(r.bytes.total()) * static_cast<double>(r.count_per_token);
   }
   for (auto& e : out) e.tokens_per_second = e.complete && e.seconds_per_token > 0 ? 1.0 / e.seconds_per_token : 0;
   return out;

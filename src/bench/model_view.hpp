@@ -14,7 +14,7 @@ struct TokenEstimate {
   DType dtype = DType::fp32;
   Storage storage = Storage::bb;
   double seconds_per_token = 0;
-  std::int64_t bytes_per_token = 0;  // packed weights + qparams + input + output, times counts
+  double bytes_per_token = 0;  // packed weights + qparams + input + output, times counts (double: counts may be huge)
   double tokens_per_second = 0;      // upper bound implied by GEMV time alone
   bool complete = false;             // every shape of the file ran ok for this variant
 };

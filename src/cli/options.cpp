@@ -3,9 +3,47 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <string_view>
+#include <type_traits>
+
+#include "util/error.hpp"
 #include "version.hpp"
 
 namespace qgemv::cli {
+namespace {
+
+// CLI11's PositiveNumber says "Value abc not in range 0.000000 to 1797693134862315708145..." and
+// a value too large for the option's type gets "Could not convert"; this says what is wanted.
+template <typename T, typename Accept>
+CLI::Validator must_be(std::string wanted, std::string help_tag, Accept accept) {
+  return CLI::Validator(
+      [wanted, accept](std::string& input) -> std::string {
+        T value{};
+        // CLI11 converts unsigned values with strtoull, which wraps "-1" round to 2^64 - 1.
+        const bool wraps = std::is_unsigned_v<T> && input.starts_with('-');
+        if (!wraps && CLI::detail::lexical_cast(input, value) && accept(value)) return {};
+        return "must be " + wanted + " (got " + input + ")";
+      },
+      std::move(help_tag));
+}
+
+const auto kPositiveInt = must_be<int>("a positive integer up to 2147483647", "POSITIVE", [](int v) { return v > 0; });
+const auto kNonNegativeInt =
+    must_be<int>("an integer from 0 to 2147483647", "NONNEGATIVE", [](int v) { return v >= 0; });
+const auto kPositiveSeconds = must_be<double>("a number of seconds > 0", "POSITIVE", [](double v) { return v > 0; });
+const auto kNonNegativeSeconds =
+    must_be<double>("a number of seconds >= 0", "NONNEGATIVE", [](double v) { return v >= 0; });
+// Cap at 2^24 MiB (16 TiB), so the conversion to bytes cannot overflow.
+constexpr std::uint64_t kMaxMib = 1ull << 24;
+const auto kPositiveMib = must_be<std::uint64_t>("a positive number of MiB up to 16777216", "POSITIVE",
+                                                 [](std::uint64_t v) { return v > 0 && v <= kMaxMib; });
+const auto kSeed = must_be<std::uint64_t>("an integer from 0 to 18446744073709551615", "UINT64",
+                                          [](std::uint64_t) { return true; });
+const auto kGroupSize = must_be<std::int64_t>("a positive multiple of 32", "",
+                                              [](std::int64_t v) { return v > 0 && v % 32 == 0; });
+
+}  // namespace
 
 Options parse_options(int argc, char** argv) {
   Options o;
@@ -18,18 +56,19 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--kernels", o.kernels, "kernels to run, comma separated (default: legacy,coop)")->delimiter(',');
   app.add_option("--dtype", o.dtypes, "fp32 and/or fp16, comma separated")->delimiter(',')->capture_default_str();
   app.add_option("--storage", o.storages, "bb, bt and/or tt, comma separated")->delimiter(',')->capture_default_str();
-  app.add_option("--group-size", o.group_size, "quantization group size for every shape (multiple of 32)");
+  app.add_option("--group-size", o.group_size, "quantization group size for every shape (multiple of 32)")
+      ->check(kGroupSize);
   app.add_option("--device", o.device, "device index or a substring of its name (default: the best device)");
-  app.add_option("--warmup", o.warmup, "untimed dispatches before timing")->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--warmup", o.warmup, "untimed dispatches before timing")->capture_default_str()->check(kNonNegativeInt);
   app.add_option("--repetitions", o.repetitions, "minimum timed dispatches per case")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(kPositiveInt);
   app.add_option("--min-time", o.min_time, "minimum summed GPU seconds of timed dispatches per case")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(kNonNegativeSeconds);
   app.add_option("--max-time", o.max_time, "wall seconds after which a case stops timing, minimums or not")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(kPositiveSeconds);
   app.add_option("--cold-cache", o.cold_cache,
                  "off (warm), auto (rotate weight copies over >= 256 MiB), or a footprint in MiB")
       ->capture_default_str();
@@ -39,7 +78,9 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--roofline", o.roofline, "on|off: measure read and copy bandwidth once per sweep")
       ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();
-  app.add_option("--seed", o.seed, "seed of the random data (each shape derives its own from it)")->capture_default_str();
+  app.add_option("--seed", o.seed, "seed of the random data (each shape derives its own from it)")
+      ->capture_default_str()
+      ->check(kSeed);
   app.add_option("--out", o.out, "write the JSON result document to this file (never overwritten without --force)");
   app.add_option("--format", o.format, "format of --out: json (this tool's schema) or gbench (Google Benchmark's)")
       ->check(CLI::IsMember({"json", "gbench"}))
@@ -51,9 +92,13 @@ Options parse_options(int argc, char** argv) {
   app.add_flag("--quiet", o.quiet, "print nothing but errors");
   app.add_flag("--validation-layer", o.validation_layer,
                "enable VK_LAYER_KHRONOS_validation; any message it reports makes the run fail");
+  app.add_option("--gpu-timeout", o.gpu_timeout,
+                 "seconds one GPU submission may take; a case over it fails and the device is re-created (0: no limit)")
+      ->capture_default_str()
+      ->check(kNonNegativeSeconds);
   app.add_option("--max-binding-mib", o.max_binding_mib,
                  "split weights along N as if no binding could exceed this many MiB (tests the split path)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositiveMib);
   auto* list = app.add_subcommand("list-devices", "list the Vulkan devices and exit");
   list->add_flag("--validation-layer", o.validation_layer, "enable VK_LAYER_KHRONOS_validation");
   auto* compare = app.add_subcommand(
@@ -86,10 +131,14 @@ Options parse_options(int argc, char** argv) {
     return o;
   } catch (const CLI::ParseError& e) {
     // SPEC §8: bad usage is exit code 2, whatever CLI11's own code would be.
-    fmt::print(stderr, "qgemv-bench: {}\n", e.what());
+    fmt::print(stderr, "qgemv-bench: {}\n", one_line(e.what()));
     o.command = Command::exit_now;
     o.exit_code = 2;
     return o;
+  }
+  // Lets a test suite or CI put every run under the layer without touching each command line.
+  if (const char* v = std::getenv("QGEMV_VALIDATION_LAYER"); v != nullptr && std::string_view(v) == "1") {
+    o.validation_layer = true;
   }
   if (list->parsed()) o.command = Command::list_devices;
   if (compare->parsed()) o.command = Command::compare;

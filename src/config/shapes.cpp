@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +16,7 @@
 
 #include "util/embedded.hpp"
 #include "util/error.hpp"
+#include "util/suggest.hpp"
 
 namespace qgemv::config {
 namespace {
@@ -29,12 +31,6 @@ constexpr std::string_view kFileKeys[] = {"name", "description", "group_size", "
 constexpr std::string_view kFileRequired[] = {"name", "shapes"};
 constexpr std::string_view kShapeKeys[] = {"name", "n", "k", "count", "group_size", "scope"};
 constexpr std::string_view kShapeRequired[] = {"name", "n", "k"};
-
-std::string join(std::span<const std::string_view> items) {
-  std::string out;
-  for (std::string_view item : items) out += (out.empty() ? "" : ", ") + std::string(item);
-  return out;
-}
 
 // A whole range array or a long string must not flood the one-line error.
 std::string got(const json& value) {
@@ -52,6 +48,16 @@ std::string json_quoted(std::string_view text) { return json(text).dump(); }
 
 std::string index_path(const std::string& base, std::size_t index) {
   return base + "[" + std::to_string(index) + "]";
+}
+
+// nlohmann reports the offset of the byte it stopped at; editors show lines and characters.
+std::string line_and_column(std::string_view text, std::size_t byte) {
+  const std::string_view before = text.substr(0, std::min(byte == 0 ? 0 : byte - 1, text.size()));
+  const std::size_t newline = before.rfind('\n');
+  const std::string_view line = newline == std::string_view::npos ? before : before.substr(newline + 1);
+  const auto is_char_start = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; };
+  return "line " + std::to_string(1 + std::count(before.begin(), before.end(), '\n')) + ", column " +
+         std::to_string(1 + std::count_if(line.begin(), line.end(), is_char_start));
 }
 
 // nlohmann keeps the last of two equal keys silently; a file that says "n" twice is almost
@@ -148,23 +154,32 @@ class Parser {
   }
 
   json parse_json(std::string_view text) const {
+    // nlohmann would call this "unexpected end of input" at line 1, which hides the real mistake.
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+      throw UsageError(source_ + ": empty file (expected a JSON object with \"name\" and \"shapes\")");
+    }
     DuplicateKeyCheck check(source_);
     try {
       return json::parse(text, [&check](int, json::parse_event_t event, json& parsed) {
         return check.on_event(event, parsed);
       });
     } catch (const json::parse_error& e) {
-      throw UsageError(source_ + ": invalid JSON at byte " + std::to_string(e.byte) + ": " + reason(e));
+      throw UsageError(source_ + ": " + line_and_column(text, e.byte) + ": invalid JSON: " + reason(e));
+    } catch (const json::exception& e) {  // a number beyond double's range (1e400) is out_of_range
+      throw UsageError(source_ + ": invalid JSON: " + reason(e));
     }
   }
 
-  // Drops nlohmann's "[json.exception.parse_error.101] parse error at " boilerplate.
-  static std::string reason(const json::parse_error& e) {
+  // Drops nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 5: " boilerplate;
+  // its column counts bytes, ours characters.
+  static std::string reason(const json::exception& e) {
     std::string text = e.what();
     if (const auto end = text.find("] "); text.starts_with("[json.exception") && end != std::string::npos) {
       text.erase(0, end + 2);
     }
-    if (text.starts_with("parse error at ")) text.erase(0, std::strlen("parse error at "));
+    if (const auto end = text.find(": "); text.starts_with("parse error") && end != std::string::npos) {
+      text.erase(0, end + 2);
+    }
     return text;
   }
 
@@ -173,7 +188,7 @@ class Parser {
     if (!value.is_object()) fail(path, "must be an object" + got(value));
     for (const auto& [key, unused] : value.items()) {
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        fail(path, "unknown key " + json_quoted(key) + " (allowed: " + join(allowed) + ")");
+        fail(path, "unknown key " + json_quoted(key) + suggestion(key, allowed));
       }
     }
     for (std::string_view key : required) {
@@ -194,19 +209,31 @@ class Parser {
 
   std::int64_t read_positive(const json& value, const std::string& path) const {
     const std::string what = "must be a positive integer";
+    const std::string too_large = "must be at most " + std::to_string(kMaxValue);
+    if (value.is_number_float()) reject_float(value, path, what, too_large);
     if (!value.is_number_integer()) fail(path, what + got(value));
+    // nlohmann keeps every integer without a minus sign as unsigned; past uint64 it is a float (above).
     if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxValue)) {
-      fail(path, "must be at most " + std::to_string(kMaxValue) + got(value));
+      fail(path, too_large + got(value));
     }
     const auto number = value.get<std::int64_t>();
     if (number <= 0) fail(path, what + got(value));
-    if (number > kMaxValue) fail(path, "must be at most " + std::to_string(kMaxValue) + got(value));
     return number;
+  }
+
+  // A size written 2048.0 or 2e3 is refused rather than truncated: the file should say what it means.
+  [[noreturn]] void reject_float(const json& value, const std::string& path, const std::string& what,
+                                 const std::string& too_large) const {
+    const double number = value.get<double>();
+    if (number > static_cast<double>(kMaxValue)) fail(path, too_large + got(value));
+    if (number <= 0) fail(path, what + got(value));
+    if (number != std::floor(number)) fail(path, "must be a whole number" + got(value));
+    fail(path, "must be written as an integer, without a decimal point or exponent" + got(value));
   }
 
   Sizes read_sizes(const json& value, const std::string& path) const {
     if (!value.is_array()) {
-      if (!value.is_number_integer()) {
+      if (!value.is_number()) {
         fail(path, "must be a positive integer or an array of them" + got(value));
       }
       return {{read_positive(value, path)}, false};
@@ -302,7 +329,8 @@ class Parser {
         Shape shape = base;
         shape.n = n;
         shape.k = k;
-        if (range) shape.name += "_" + std::to_string(n) + "x" + std::to_string(k);
+        // Appended piecewise: GCC 12 warns falsely (-Wrestrict) about "_" + std::string.
+        if (range) shape.name.append("_").append(std::to_string(n)).append("x").append(std::to_string(k));
         shapes.push_back(std::move(shape));
       }
     }
@@ -332,12 +360,6 @@ const embedded::Table::value_type* find_builtin(const std::string& name) {
   return nullptr;
 }
 
-std::string builtin_list() {
-  std::string out;
-  for (const std::string& name : builtin_shapes_names()) out += (out.empty() ? "" : ", ") + name;
-  return out.empty() ? "none" : out;
-}
-
 }  // namespace
 
 ShapesFile parse_shapes(std::string_view json_text, const std::string& source,
@@ -358,8 +380,15 @@ ShapesFile load_shapes(const std::string& name_or_path, std::optional<std::int64
     const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     return parse_shapes(text, "builtin:" + std::string(builtin->first), group_size_override);
   }
-  throw UsageError(name_or_path + ": no such file and no built-in shapes file of that name (built in: " +
-                   builtin_list() + ")");
+  // Compared without ".json", which would make "nope.json" look like a typo of "smoke.json".
+  std::vector<std::string> stems = builtin_shapes_names();
+  for (std::string& stem : stems) stem = std::filesystem::path(stem).stem().string();
+  const std::vector<std::string_view> names(stems.begin(), stems.end());
+  const std::string wanted = std::filesystem::path(name_or_path).extension() == ".json"
+                                 ? std::filesystem::path(name_or_path).stem().string()
+                                 : name_or_path;
+  throw UsageError(name_or_path + ": no such file and no built-in shapes file of that name" +
+                   suggestion(wanted, names, "built in"));
 }
 
 std::vector<std::string> builtin_shapes_names() {

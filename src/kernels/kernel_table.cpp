@@ -6,6 +6,7 @@
 
 #include "util/embedded.hpp"
 #include "util/error.hpp"
+#include "util/suggest.hpp"
 
 namespace qgemv::kernels {
 
@@ -36,12 +37,12 @@ std::vector<const KernelDesc*> default_kernels() {
 }
 
 const KernelDesc& find_kernel(std::string_view name) {
-  std::string known;
+  std::vector<std::string_view> known;
   for (const auto& kernel : kernel_table()) {
     if (kernel.name == name) return kernel;
-    known += fmt::format("{}{}", known.empty() ? "" : ", ", kernel.name);
+    known.push_back(kernel.name);
   }
-  throw UsageError(fmt::format("unknown kernel '{}' (known: {})", name, known));
+  throw UsageError(fmt::format("unknown kernel \"{}\"{}", name, suggestion(name, known, "known")));
 }
 
 Dispatch dispatch_for(const KernelDesc& kernel, const TuneConfig& config) {

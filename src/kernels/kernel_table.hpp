@@ -40,7 +40,7 @@ const std::vector<KernelDesc>& kernel_table();
 // Kernels run when --kernels is not given (every kernel that is not test-only).
 std::vector<const KernelDesc*> default_kernels();
 
-// UsageError naming the known kernels when `name` is not in the table.
+// UsageError suggesting the nearest known kernel (or listing them) when `name` is not in the table.
 const KernelDesc& find_kernel(std::string_view name);
 
 // Name of the embedded SPIR-V module for one variant, e.g. "coop.fp32.bb".

@@ -26,4 +26,16 @@ std::optional<Storage> parse_storage(std::string_view text) {
   return std::nullopt;
 }
 
+template <>
+std::span<const std::string_view> value_names<DType>() {
+  static constexpr std::string_view names[] = {"fp32", "fp16"};
+  return names;
+}
+
+template <>
+std::span<const std::string_view> value_names<Storage>() {
+  static constexpr std::string_view names[] = {"bb", "bt", "tt"};
+  return names;
+}
+
 }  // namespace qgemv

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,14 @@ std::string_view to_string(DType d);
 std::string_view to_string(Storage s);
 std::optional<DType> parse_dtype(std::string_view text);
 std::optional<Storage> parse_storage(std::string_view text);
+
+// Every spelling parse_dtype / parse_storage accepts, for an error to suggest one of them.
+template <typename T>
+std::span<const std::string_view> value_names();
+template <>
+std::span<const std::string_view> value_names<DType>();
+template <>
+std::span<const std::string_view> value_names<Storage>();
 
 // Bytes one stored element of x / scale / zero / y occupies.
 inline std::int64_t element_bytes(DType d) { return d == DType::fp32 ? 4 : 2; }

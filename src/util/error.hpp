@@ -3,6 +3,7 @@
 // catch site in main() can pick the code without inspecting messages.
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace qgemv {
 
@@ -23,5 +24,16 @@ class UnsupportedError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// Errors are one line (SPEC §8) even when they quote a user's value that holds a line break.
+inline std::string one_line(std::string_view message) {
+  std::string out;
+  for (const char c : message) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else out += c;
+  }
+  return out;
+}
 
 }  // namespace qgemv

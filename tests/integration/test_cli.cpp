@@ -33,37 +33,6 @@ TEST_F(Cli, ListDevicesPrintsATable) {
   EXPECT_NE(r.out.find("\n0 "), std::string::npos);
 }
 
-TEST_F(Cli, BadUsageExitsTwoWithOneLine) {
-  struct Case {
-    std::string args;
-    std::string expected;
-  };
-  const auto bad = write("bad.json", R"({"name": "b", "shapes": [{"name": "a", "n": 8, "k": 64, "bogus": 1}]})");
-  const auto broken = write("broken.json", R"({"name": "b", "shapes": [)");
-  const std::vector<Case> cases = {
-      {"--shapes " + (dir_ / "nope.json").string(), "nope.json"},
-      {"--shapes " + bad.string(), "$.shapes[0]: unknown key \"bogus\""},
-      {"--shapes " + broken.string(), "invalid JSON"},
-      {"--shapes smoke.json --kernels legacy,fast", "unknown kernel 'fast'"},
-      {"--shapes smoke.json --dtype fp64", "--dtype fp64"},
-      {"--shapes smoke.json --storage xx", "--storage xx"},
-      {"--shapes smoke.json --group-size 48", "48"},
-      {"--shapes smoke.json --device 99", "--device 99: out of range"},
-      {"--shapes smoke.json --device no-such-gpu", "no device name contains it"},
-      {"--shapes smoke.json --repetitions 0", "--repetitions"},
-      {"--no-such-flag", "no-such-flag"},
-      {"--shapes smoke.json --cold-cache lots", "--cold-cache lots"},
-      {"--shapes smoke.json --roofline maybe", "--roofline"},
-  };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.args);
-    const auto r = run(c.args);
-    EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find(c.expected), std::string::npos) << r.err;
-    EXPECT_TRUE(r.out.empty()) << r.out;  // nothing ran
-  }
-}
-
 TEST_F(Cli, SmokeRunWritesTheResultDocument) {
   const auto out = dir_ / "result.json";
   const auto r = run("--shapes smoke.json --validation-layer --out " + out.string() + kFast);
