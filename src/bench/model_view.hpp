@@ -20,7 +20,8 @@ struct TokenEstimate {
 };
 
 // One estimate per kernel x dtype x storage present in `results` (in first-seen order); empty
-// when the results carry no per-token counts.
-std::vector<TokenEstimate> estimate_tokens(const std::vector<CaseResult>& results);
+// when the results carry no per-token counts. A variant with fewer than `shapes_in_file` results
+// (an interrupted sweep) is incomplete: a sum over part of the model would look like a faster one.
+std::vector<TokenEstimate> estimate_tokens(const std::vector<CaseResult>& results, std::size_t shapes_in_file);
 
 }  // namespace qgemv::bench

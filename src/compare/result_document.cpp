@@ -122,7 +122,8 @@ ResultDocument parse_result_document(const json& doc, const std::string& label) 
 ResultDocument load_result_document(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    throw UsageError(fmt::format("{}: {}", path.string(), std::filesystem::exists(path, ec) ? "not a file" : "no such file"));
+    const bool exists = std::filesystem::exists(path, ec);
+    throw UsageError(fmt::format("{}: {}", path.string(), exists ? "not a file" : "no such file"));
   }
   std::ifstream in(path);
   if (!in) throw UsageError(fmt::format("{}: cannot read the file", path.string()));
@@ -133,6 +134,9 @@ ResultDocument load_result_document(const std::filesystem::path& path) {
     doc = json::parse(text.str());
   } catch (const json::parse_error& e) {
     throw UsageError(fmt::format("{}: invalid JSON (byte {})", path.string(), e.byte));
+  } catch (const json::exception& e) {  // out_of_range.406: a number beyond double's range (1e400)
+    const std::string_view what = e.what();  // "[json.exception.out_of_range.406] number overflow ..."
+    throw UsageError(fmt::format("{}: invalid JSON ({})", path.string(), what.substr(what.find("] ") + 2)));
   }
   return parse_result_document(doc, path.string());
 }

@@ -55,13 +55,13 @@ std::string render(const std::vector<Row>& rows) {
 }
 
 std::string model_footer(const RunInfo& info) {
-  const auto estimates = bench::estimate_tokens(info.sweep->results);
+  const auto estimates = bench::estimate_tokens(info.sweep->results, info.plan->shapes.shapes.size());
   if (estimates.empty()) return {};
   std::string out = fmt::format("\nPer token ({}, {} layers): GEMV time, weight traffic, tokens/s bound\n",
                                 info.plan->shapes.name, info.plan->shapes.layers);
   for (const auto& e : estimates) {
     if (!e.complete) {
-      out += fmt::format("  {:<24} incomplete (a shape did not run ok)\n",
+      out += fmt::format("  {:<24} incomplete (a shape did not run, or not ok)\n",
                          fmt::format("{} {} {}", e.kernel, to_string(e.dtype), to_string(e.storage)));
       continue;
     }

@@ -118,7 +118,7 @@ json settings_json(const bench::SweepPlan& plan, const RunInfo& info) {
 
 json model_json(const bench::SweepPlan& plan, const std::vector<bench::CaseResult>& results) {
   json per_variant = json::array();
-  for (const auto& e : bench::estimate_tokens(results)) {
+  for (const auto& e : bench::estimate_tokens(results, plan.shapes.shapes.size())) {
     per_variant.push_back({{"kernel", e.kernel},
                            {"dtype", to_string(e.dtype)},
                            {"storage", to_string(e.storage)},

@@ -50,7 +50,7 @@ TEST(ModelView, SumsMedianTimesCountsAndBytesPerVariant) {
   };
   const std::vector<bench::CaseResult> results = {result("legacy", 10e-6, 16, 1000), result("coop", 5e-6, 16, 1000),
                                                   result("legacy", 100e-6, 1, 50000), result("coop", 50e-6, 1, 50000)};
-  const auto estimates = bench::estimate_tokens(results);
+  const auto estimates = bench::estimate_tokens(results, 2);
   ASSERT_EQ(estimates.size(), 2u);
   EXPECT_EQ(estimates[0].kernel, "legacy");
   EXPECT_DOUBLE_EQ(estimates[0].seconds_per_token, 16 * 10e-6 + 100e-6);
@@ -60,9 +60,16 @@ TEST(ModelView, SumsMedianTimesCountsAndBytesPerVariant) {
 
   auto with_failure = results;
   with_failure[3].status = bench::Status::failed;
-  const auto partial = bench::estimate_tokens(with_failure);
+  const auto partial = bench::estimate_tokens(with_failure, 2);
   EXPECT_FALSE(partial[1].complete);
   EXPECT_EQ(partial[1].tokens_per_second, 0.0);  // no bound from an incomplete model
+
+  // Interrupted after three cases: coop's second shape never ran, so coop has no bound either.
+  const std::vector<bench::CaseResult> interrupted(results.begin(), results.begin() + 3);
+  const auto cut = bench::estimate_tokens(interrupted, 2);
+  EXPECT_TRUE(cut[0].complete);
+  EXPECT_FALSE(cut[1].complete);
+  EXPECT_EQ(cut[1].tokens_per_second, 0.0);
 }
 
 vk_util::DeviceInfo gpu_like(std::uint32_t subgroup, bool arithmetic) {

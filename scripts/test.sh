@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite, after scripts/bootstrap.sh (README's test command; .ci/run calls it):
+# 1. the CTest suite of build/ (every GPU test under the Khronos validation layer with
+#    synchronization validation, any message fails);
+# 2. the unit and integration tests again, built with ASan + UBSan (scripts/sanitize.sh);
+# 3. a short run of each libFuzzer target (scripts/fuzz.sh; QGEMV_FUZZ_SECONDS, default 30).
+# Stages run in order and the first failure stops the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stage() { echo "=== test.sh: $* ($(date -u +%H:%M:%S))"; }
+
+stage "ctest (build/)"
+ctest --test-dir build --output-on-failure
+stage "sanitizers (build-asan/)"
+bash scripts/sanitize.sh
+stage "fuzzing (build-fuzz/)"
+bash scripts/fuzz.sh "${QGEMV_FUZZ_SECONDS:-30}"
+stage "all passed"
