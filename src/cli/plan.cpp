@@ -1,0 +1,102 @@
+#include "cli/plan.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "util/error.hpp"
+#include "util/suggest.hpp"
+
+namespace qgemv::cli {
+namespace {
+
+template <typename T, typename Parse>
+std::vector<T> parse_list(const std::vector<std::string>& names, const char* flag, Parse parse) {
+  std::vector<T> out;
+  for (const auto& name : names) {
+    const auto value = parse(name);
+    if (!value) {
+      throw UsageError(fmt::format("{} {}: unknown value{}", flag, name, suggestion(name, value_names<T>())));
+    }
+    if (std::find(out.begin(), out.end(), *value) == out.end()) out.push_back(*value);
+  }
+  if (out.empty()) throw UsageError(fmt::format("{}: give at least one value", flag));
+  return out;
+}
+
+std::uint64_t parse_cold_cache(const std::string& text) {
+  if (text == "off") return 0;
+  if (text == "auto") return bench::kDefaultColdCacheBytes;
+  std::size_t used = 0;
+  unsigned long long mib = 0;
+  try {
+    mib = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  constexpr unsigned long long kMaxMib = 1ull << 24;  // 16 TiB: the shift to bytes cannot overflow
+  if (used != text.size() || mib == 0 || mib > kMaxMib || text.starts_with('-')) {
+    throw UsageError(fmt::format("--cold-cache {}: expected off, auto or a number of MiB from 1 to {}", text, kMaxMib));
+  }
+  return mib << 20;
+}
+
+void configure_tuning(const Options& o, bench::SweepPlan& plan) {
+  if (o.tune && o.tuning.empty()) throw UsageError("--tune needs --tuning FILE to write the configurations to");
+  if (!o.tuning.empty() && (!o.tune || std::filesystem::exists(o.tuning))) {
+    plan.tuning = bench::TuningTable::load(o.tuning);
+  }
+  plan.tune = o.tune;
+  // Candidates are compared with each other only, so a shorter timing per candidate suffices.
+  plan.tune_settings = plan.settings;
+  plan.tune_settings.timing.warmup = std::min(plan.settings.timing.warmup, 3);
+  plan.tune_settings.timing.min_samples = std::min(plan.settings.timing.min_samples, 20);
+  plan.tune_settings.timing.min_time_s = std::min(plan.settings.timing.min_time_s, 0.02);
+  plan.tune_settings.timing.max_time_s = std::min(plan.settings.timing.max_time_s, 1.0);
+  plan.tune_settings.dump_dir.reset();
+}
+
+// Test hook (tests/integration/test_reliability.cpp): no driver loses its device on demand.
+std::optional<std::size_t> fault_injection_case() {
+  const char* value = std::getenv("QGEMV_FAULT_DEVICE_LOST_AT_CASE");
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  char* end = nullptr;
+  const auto index = std::strtoull(value, &end, 10);
+  if (*end != '\0') throw UsageError(fmt::format("QGEMV_FAULT_DEVICE_LOST_AT_CASE={}: expected a case index", value));
+  return static_cast<std::size_t>(index);
+}
+
+}  // namespace
+
+bench::SweepPlan make_plan(const Options& o) {
+  bench::SweepPlan plan;
+  if (o.group_size && (*o.group_size <= 0 || *o.group_size % 32 != 0)) {
+    throw UsageError(fmt::format("--group-size {}: must be a positive multiple of 32", *o.group_size));
+  }
+  plan.shapes = config::load_shapes(o.shapes, o.group_size);
+  if (o.kernels.empty()) {
+    plan.kernels = kernels::default_kernels();
+  } else {
+    for (const auto& name : o.kernels) plan.kernels.push_back(&kernels::find_kernel(name));
+  }
+  plan.dtypes = parse_list<DType>(o.dtypes, "--dtype", parse_dtype);
+  plan.storages = parse_list<Storage>(o.storages, "--storage", parse_storage);
+  plan.seed = o.seed;
+  plan.settings.timing.warmup = o.warmup;
+  plan.settings.timing.min_samples = o.repetitions;
+  plan.settings.timing.min_time_s = o.min_time;
+  plan.settings.timing.max_time_s = o.max_time;
+  plan.settings.cold_cache_bytes = parse_cold_cache(o.cold_cache);
+  plan.roofline = o.roofline == "on";
+  configure_tuning(o, plan);
+  plan.settings.validate = !o.no_validate;
+  if (!o.dump.empty()) plan.settings.dump_dir = o.dump;
+  plan.settings.max_binding_bytes = o.max_binding_mib << 20;
+  plan.context_options = {o.device, o.validation_layer, o.gpu_timeout};
+  plan.device_lost_at_case = fault_injection_case();
+  return plan;
+}
+
+}  // namespace qgemv::cli
