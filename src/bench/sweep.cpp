@@ -123,7 +123,6 @@ class Sweep {
         if (on_case_done_) {
           out_.incomplete = true;  // until the last case; run() settles it
           out_.wall_s = elapsed_s();
-          fill_derived(out_);
           on_case_done_(out_);
         }
       }

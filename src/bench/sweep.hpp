@@ -59,8 +59,8 @@ struct SweepResult {
   double wall_s = 0;
 };
 
-// `on_case_done` sees the results so far after every case (speedups and roofline fractions
-// filled in), so a caller can keep a checkpoint that survives a crash. Checked between cases and
+// `on_case_done` sees the results so far after every case (marked incomplete; fill_derived not
+// yet applied), so a caller can keep a checkpoint that survives a crash. Checked between cases and
 // between tuning candidates, `interrupted` ends the sweep early, marked incomplete.
 SweepResult run_sweep(const SweepPlan& plan, const std::function<void(const Progress&)>& on_progress,
                       const std::atomic<bool>& interrupted,

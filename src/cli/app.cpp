@@ -110,8 +110,10 @@ std::function<void(const bench::SweepResult&)> checkpoint_writer(const Options& 
     const auto now = std::chrono::steady_clock::now();
     if (last != std::chrono::steady_clock::time_point{} && now - last < kCheckpointInterval) return;
     last = now;
+    bench::SweepResult snapshot = so_far;  // derived fields only for the cases written, not per case
+    bench::fill_derived(snapshot);
     report::RunInfo partial = info;
-    partial.sweep = &so_far;
+    partial.sweep = &snapshot;
     partial.incomplete_reason = "in progress";
     try {
       report::write_atomically(o.out, result_document(partial, o.format));

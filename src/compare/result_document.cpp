@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "util/error.hpp"
+#include "util/json_error.hpp"
 
 namespace qgemv::compare {
 namespace {
@@ -135,8 +136,7 @@ ResultDocument load_result_document(const std::filesystem::path& path) {
   } catch (const json::parse_error& e) {
     throw UsageError(fmt::format("{}: invalid JSON (byte {})", path.string(), e.byte));
   } catch (const json::exception& e) {  // out_of_range.406: a number beyond double's range (1e400)
-    const std::string_view what = e.what();  // "[json.exception.out_of_range.406] number overflow ..."
-    throw UsageError(fmt::format("{}: invalid JSON ({})", path.string(), what.substr(what.find("] ") + 2)));
+    throw UsageError(fmt::format("{}: invalid JSON ({})", path.string(), json_error_text(e)));
   }
   return parse_result_document(doc, path.string());
 }

@@ -16,6 +16,7 @@
 
 #include "util/embedded.hpp"
 #include "util/error.hpp"
+#include "util/json_error.hpp"
 #include "util/suggest.hpp"
 
 namespace qgemv::config {
@@ -173,10 +174,7 @@ class Parser {
   // Drops nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 5: " boilerplate;
   // its column counts bytes, ours characters.
   static std::string reason(const json::exception& e) {
-    std::string text = e.what();
-    if (const auto end = text.find("] "); text.starts_with("[json.exception") && end != std::string::npos) {
-      text.erase(0, end + 2);
-    }
+    std::string text = json_error_text(e);
     if (const auto end = text.find(": "); text.starts_with("parse error") && end != std::string::npos) {
       text.erase(0, end + 2);
     }
