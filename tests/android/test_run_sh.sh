@@ -4,6 +4,9 @@
 # device is here: lavapipe in CI).
 #   tests/android/test_run_sh.sh errors            refusals: no adb, no device, two devices, ...
 #   tests/android/test_run_sh.sh runs QGEMV_BENCH  full runs that pull results (needs the binary)
+#   tests/android/test_run_sh.sh phones QGEMV_BENCH  what real phones do: a cable dropped mid-run
+#                                  then --resume, a hot phone that cools, two phones at once, a
+#                                  phone that refuses the thermal and screen commands
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,29 +22,36 @@ passed=0 failed=0
 pass() { echo "PASS: $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $1"; shift; printf '  %s\n' "$@"; failed=$((failed + 1)); }
 
-# A fresh phone: file system root, properties, two thermal zones.
-new_phone() {  # new_phone <model> [abi]
-  rm -rf "$tmp/phone" "$tmp/results" "$tmp/log"
-  mkdir -p "$tmp/phone/data/local/tmp" "$tmp/phone/sys/class/thermal/thermal_zone0" \
-           "$tmp/phone/sys/class/thermal/thermal_zone1"
-  echo 38500 >"$tmp/phone/sys/class/thermal/thermal_zone0/temp"
-  echo cpu-0-0 >"$tmp/phone/sys/class/thermal/thermal_zone0/type"
-  echo 45200 >"$tmp/phone/sys/class/thermal/thermal_zone1/temp"
-  echo "gpuss-0 usr" >"$tmp/phone/sys/class/thermal/thermal_zone1/type"
-  cat >"$tmp/props" <<EOF
-ro.product.model=$1
+# make_phone <root> <model> [abi]: a phone's file system, properties and two thermal zones.
+make_phone() {
+  local root=$1
+  mkdir -p "$root/data/local/tmp" "$root/sys/class/thermal/thermal_zone0" \
+           "$root/sys/class/thermal/thermal_zone1" "$root/settings/global"
+  echo 38500 >"$root/sys/class/thermal/thermal_zone0/temp"
+  echo cpu-0-0 >"$root/sys/class/thermal/thermal_zone0/type"
+  echo 45200 >"$root/sys/class/thermal/thermal_zone1/temp"
+  echo "gpuss-0 usr" >"$root/sys/class/thermal/thermal_zone1/type"
+  echo 0 >"$root/settings/global/stay_on_while_plugged_in"
+  cat >"$root/props" <<EOF
+ro.product.model=$2
 ro.product.manufacturer=samsung
 ro.product.brand=samsung
 ro.soc.manufacturer=QTI
 ro.soc.model=SM8650
 ro.board.platform=pineapple
 ro.hardware.vulkan=adreno
-ro.product.cpu.abi=${2:-arm64-v8a}
+ro.product.cpu.abi=${3:-arm64-v8a}
 ro.build.version.release=14
 ro.build.version.sdk=34
 EOF
-  export FAKE_ADB_ROOT=$tmp/phone FAKE_ADB_PROPS=$tmp/props FAKE_ADB_LOG=$tmp/log
 }
+# A fresh phone that answers for every serial.
+new_phone() {  # new_phone <model> [abi]
+  rm -rf "$tmp/phone" "$tmp/results" "$tmp/log"
+  make_phone "$tmp/phone" "$@"
+  export FAKE_ADB_ROOT=$tmp/phone FAKE_ADB_PROPS=$tmp/phone/props FAKE_ADB_LOG=$tmp/log
+}
+setting() { cat "$FAKE_ADB_ROOT/settings/global/stay_on_while_plugged_in"; }
 
 # run_case <devices> <args...>: runs run.sh with the stand-in adb; sets $code, $out (both streams).
 run_case() {
@@ -93,6 +103,16 @@ test_errors() {
   expect_refusal "--out among qgemv-bench's arguments" "--out is set by run.sh" "R5CX111=device" --binary "$dummy" -- --shapes smoke.json --out x.json
   expect_refusal "missing binary" "not found: build it with scripts/android/build.sh" "R5CX111=device" --binary "$tmp/nothing-here"
   expect_refusal "bad --cooldown" "--cooldown abc" "R5CX111=device" --binary "$dummy" --cooldown abc
+  expect_refusal "bad --cool-to" "--cool-to warm" "R5CX111=device" --binary "$dummy" --cool-to warm
+  expect_refusal "bad --poll" "--poll 0" "R5CX111=device" --binary "$dummy" --poll 0
+  expect_refusal "bad run id" "run id 'a/b'" "R5CX111=device" --binary "$dummy" --run-id a/b
+  expect_refusal "--resume with arguments" "--resume takes qgemv-bench's arguments from the phone" \
+    "R5CX111=device" --resume x -- --shapes smoke.json
+  expect_refusal "--resume of an unknown run" "no run nothing-here on R5CX111 (runs there: none)" "R5CX111=device" --resume nothing-here
+  expect_refusal "--all with -s" "--all and -s together" "R5CX111=device R5CX222=device" --all -s R5CX111 --binary "$dummy"
+  expect_refusal "--all without authorized phones" "no authorized device" "R5CX111=unauthorized" --all --binary "$dummy"
+  expect_refusal "-s twice, one unauthorized" "R5CX222 is unauthorized" "R5CX111=device R5CX222=unauthorized" \
+    -s R5CX111 -s R5CX222 --binary "$dummy"
   new_phone "Galaxy A" armeabi-v7a
   expect_refusal "32-bit phone" "arm64-v8a only" "R5CX111=device" --binary "$dummy"
 }
@@ -169,10 +189,16 @@ test_runs() {
     fail "normal run" "unexpected name ${jsons[0]##*/}"
   elif [[ $out != *"validation"* || $out != *"ok (nrmse"* ]]; then
     fail "normal run" "the table was not printed" "$out"
-  elif ! grep -q "push .* /data/local/tmp/qgemv-bench/qgemv-bench" "$tmp/log"; then
-    fail "normal run" "the binary was not pushed to /data/local/tmp/qgemv-bench/" "$(cat "$tmp/log")"
-  elif [[ -n $(find "$tmp/phone/data/local/tmp/qgemv-bench" -name '*.json') ]]; then
-    fail "normal run" "the result was left on the phone"
+  elif ! grep -q "push .* /data/local/tmp/qgemv-bench/runs/[0-9TZ]*-smoke/qgemv-bench" "$tmp/log"; then
+    fail "normal run" "the binary was not pushed to /data/local/tmp/qgemv-bench/runs/<run id>/" "$(cat "$tmp/log")"
+  elif ! grep -q "shell .*setsid sh ../job.sh" "$tmp/log"; then
+    fail "normal run" "the run was not started detached (setsid)" "$(cat "$tmp/log")"
+  elif [[ -n $(find "$tmp/phone/data/local/tmp/qgemv-bench" -mindepth 2 2>/dev/null) ]]; then
+    fail "normal run" "the run folder was left on the phone" "$(find "$tmp/phone/data/local/tmp/qgemv-bench")"
+  elif [[ $(setting) != 0 ]]; then
+    fail "normal run" "the screen setting was not restored: $(setting)"
+  elif ! grep -q '"screen_awake": "on while on USB' "${jsons[0]%.json}.device.json"; then
+    fail "normal run" "the record does not say the screen was kept awake"
   elif check_result "normal run" "${jsons[0]}" ok legacy coop; then
     pass "normal run"
   fi
@@ -187,14 +213,14 @@ EOF
   run_case "R5CX111=device R5CX222=device" -s R5CX222 --cooldown 1 --repeat 2 --binary "$bench" -- \
     --shapes "$tmp/tiny.json" --kernels legacy,coop "${fast[@]}"
   local elapsed=$((SECONDS - start))
-  jsons=("$tmp"/results/Galaxy_S24_Ultra/*-tiny-legacy+coop*.json)
+  jsons=("$tmp"/results/Galaxy_S24_Ultra/*-tiny-legacy+coop-r[12]*.json)
   local results=()
   for f in "${jsons[@]}"; do [[ $f == *.device.json ]] || results+=("$f"); done
   if ((code != 0)); then
     fail "-s, --repeat 2, --cooldown 1, local shapes file" "exit code $code" "$out"
   elif ((${#results[@]} != 2)); then
     fail "-s, --repeat 2, --cooldown 1, local shapes file" "expected two results in Galaxy_S24_Ultra/" "$(find "$tmp/results")"
-  elif ! grep -q -- "-s R5CX222 push .*tiny.json /data/local/tmp/qgemv-bench/shapes/tiny.json" "$tmp/log"; then
+  elif ! grep -q -- "-s R5CX222 push .*tiny.json /data/local/tmp/qgemv-bench/runs/.*/shapes/tiny.json" "$tmp/log"; then
     fail "-s, --repeat 2, --cooldown 1, local shapes file" "the shapes file was not pushed to R5CX222" "$(cat "$tmp/log")"
   elif grep -q -- "-s R5CX111" "$tmp/log"; then
     fail "-s, --repeat 2, --cooldown 1, local shapes file" "the other phone was used"
