@@ -394,12 +394,17 @@ out_dir=$(cd "$out_dir" && pwd)
 
 # --- Losing the phone, and signals: the run goes on; say how to collect it.
 resume_hint="scripts/android/run.sh -s $serial --resume $run_id"
+current_run=""  # the repetition going on on the phone while run.sh follows it
 [[ $fleet != 1 ]] || resume_hint="scripts/android/run.sh --all --resume $run_id (this phone alone: -s $serial --resume $run_id)"
 # shellcheck disable=SC2317  # called from the traps below
 on_signal() {  # on_signal <exit code>
   trap - INT TERM HUP
   stay_awake_restore "$run_dir"
-  note "stopped waiting; the run goes on on $serial. Collect it with: $resume_hint"
+  if [[ -n $current_run ]]; then
+    note "stopped waiting; run $current_run goes on on $serial. Collect it with: $resume_hint"
+  else
+    note "stopped before the next run started; $resume_hint starts what is left (or forget it: adb -s $serial shell rm -rf $run_dir)"
+  fi
   exit "$1"
 }
 trap 'on_signal 130' INT
@@ -407,7 +412,7 @@ trap 'on_signal 143' TERM
 trap 'on_signal 129' HUP
 lost_phone() {
   stay_awake_restore "$run_dir" 2>/dev/null || true
-  note "lost $serial for ${reconnect_timeout}s; the run goes on there. When it is back: $resume_hint"
+  note "lost $serial for ${reconnect_timeout}s; the run goes on there. When it is back: $resume_hint (which also restores the screen setting)"
   exit 3
 }
 # phone_shell <command>: its output, after waiting up to --reconnect-timeout for a lost phone.
@@ -625,8 +630,10 @@ for ((n = 1; n <= repeat; n++)); do
     running) note "run $base is still going on $serial: waiting for it"; resumed=true ;;
     done|lost) note "run $base ended on $serial while nobody watched: collecting it"; resumed=true ;;
   esac
+  current_run=$base
   follow_rep "$rep"
   collect_rep "$rep" "$n" "$base" "$resumed"
+  current_run=""
 done
 # All collected: give the screen setting back (also one a lost run.sh left behind), clear the phone.
 stay_awake_state=changed
