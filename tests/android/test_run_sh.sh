@@ -191,7 +191,7 @@ test_runs() {
     fail "normal run" "the table was not printed" "$out"
   elif ! grep -q "push .* /data/local/tmp/qgemv-bench/runs/[0-9TZ]*-smoke/qgemv-bench" "$tmp/log"; then
     fail "normal run" "the binary was not pushed to /data/local/tmp/qgemv-bench/runs/<run id>/" "$(cat "$tmp/log")"
-  elif ! grep -q "shell .*setsid sh ../job.sh" "$tmp/log"; then
+  elif ! grep -q "setsid sh ../job.sh" "$tmp/log"; then
     fail "normal run" "the run was not started detached (setsid)" "$(cat "$tmp/log")"
   elif [[ -n $(find "$tmp/phone/data/local/tmp/qgemv-bench" -mindepth 2 2>/dev/null) ]]; then
     fail "normal run" "the run folder was left on the phone" "$(find "$tmp/phone/data/local/tmp/qgemv-bench")"
