@@ -225,21 +225,30 @@ if ((${#serials[@]} > 1)); then
     if ((resume)); then member+=(--resume "$run_id"); else member+=(--run-id "$run_id"); fi
     member+=(${phone_options[@]+"${phone_options[@]}"})
     ((resume)) || member+=(-- "${bench_args[@]}")
-    QGEMV_RUN_SH_FLEET=1 "${member[@]}" > >(awk -v p="[$s] " '{ print p $0; fflush() }') 2>&1 &
+    # Each line as it comes, prefixed (awk may hold lines back: mawk reads its input in blocks).
+    QGEMV_RUN_SH_FLEET=1 "${member[@]}" > >(while IFS= read -r line || [[ -n $line ]]; do
+                                               printf '[%s] %s\n' "$s" "$line"; done) 2>&1 &
     pids+=($!)
   done
   # Ctrl-C reaches only this script (background jobs ignore it): pass it on, so that each phone's
   # run.sh restores its screen setting and says how to collect its run.
-  trap 'kill -TERM "${pids[@]}" 2>/dev/null || true' INT TERM HUP
+  interrupted=0
+  trap 'interrupted=1; kill -TERM "${pids[@]}" 2>/dev/null || true' INT TERM HUP
   status=0
   for i in "${!pids[@]}"; do
     code=0
     wait "${pids[i]}" || code=$?
+    # A signal ends the wait, not the phone's run.sh: wait for its end too.
+    while kill -0 "${pids[i]}" 2>/dev/null; do code=0; wait "${pids[i]}" || code=$?; done
     ((code == 0)) || note "${serials[i]}: run.sh exited with $code"
     ((code <= status)) || status=$code
   done
   trap - INT TERM HUP
   sleep 0.2  # the prefixing awk of the last phone may still be writing
+  if ((interrupted)); then
+    note "stopped; the phones' runs go on. Collect them with: scripts/android/run.sh --all --resume $run_id"
+    exit 130
+  fi
   if ((subcommand == 0)); then
     if command -v python3 >/dev/null 2>&1; then
       python3 "$here/fleet_summary.py" "$fleet_dir" --run-id "$run_id" ||
