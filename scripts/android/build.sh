@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds qgemv-bench for Android phones (arm64-v8a) with the Android NDK.
 #
-#   export ANDROID_NDK=$HOME/Android/Sdk/ndk/<version>
 #   scripts/android/build.sh                  # -> build-android/qgemv-bench
+#
+# The NDK is found as find_ndk below says: ANDROID_NDK, ANDROID_NDK_HOME, ANDROID_NDK_ROOT, then
+# the newest ndk/<version> of the SDK (ANDROID_HOME, ANDROID_SDK_ROOT, Android Studio's default
+# ~/Android/Sdk or ~/Library/Android/sdk), then the SDK's old ndk-bundle.
 #
 # The result is one executable: shaders and shapes files are embedded, libc++ is linked statically
 # (ANDROID_STL=c++_static), and Vulkan is opened at run time from the phone's libvulkan.so, so
@@ -32,8 +35,11 @@ usage: scripts/android/build.sh [--build-dir DIR] [--api LEVEL] [--jobs N] [--to
   --api LEVEL       Android API level, 29 or higher (default 29)
   --jobs N          parallel compile jobs (default: number of cores)
   --toolchain FILE  use this CMake toolchain file instead of the NDK's (no NDK needed)
+  --print-ndk       print the NDK folder the build would use, and stop
 environment:
-  ANDROID_NDK         the NDK's root folder (ANDROID_NDK_HOME or ANDROID_NDK_ROOT are used when unset)
+  ANDROID_NDK         the NDK's root folder; when unset: ANDROID_NDK_HOME, ANDROID_NDK_ROOT, the
+                      newest ndk/<version> under ANDROID_HOME, ANDROID_SDK_ROOT, ~/Android/Sdk or
+                      ~/Library/Android/sdk, then their ndk-bundle
   QGEMV_HOST_INCLUDE  where the host's header-only libraries are (default /usr/include)
 EOF
 }
@@ -43,10 +49,54 @@ die() {
   exit 2
 }
 
+# find_ndk: prints the NDK folder to use, or fails listing every place it looked. A variable that
+# names the NDK wins even when wrong (the checks after this say what is wrong with it); then the
+# SDK folders the variables name, then Android Studio's default SDK folders: in each group the
+# newest ndk/<version> (as the SDK Manager installs NDKs), else the old ndk-bundle.
+ndk_looked=()
+newest_ndk_in() {  # newest_ndk_in <sdk...>: prints the newest ndk/<version> or the first ndk-bundle
+  local sdk dir version newest="" newest_version=""
+  for sdk in "$@"; do
+    for dir in "$sdk"/ndk/*/; do
+      dir=${dir%/}
+      [[ -f $dir/build/cmake/android.toolchain.cmake ]] || continue
+      version=${dir##*/}
+      # Newest by version number, field by field (26.1.10909125 after 25.2.9519653 and 9.0.5).
+      if [[ -z $newest ]] || [[ $(printf '%s\n%s\n' "$newest_version" "$version" |
+                                  sort -t. -k1,1n -k2,2n -k3,3n | tail -n1) == "$version" ]]; then
+        newest=$dir newest_version=$version
+      fi
+    done
+    ndk_looked+=("$sdk/ndk/<version>")
+  done
+  if [[ -n $newest ]]; then printf '%s\n' "$newest"; return 0; fi
+  for sdk in "$@"; do
+    if [[ -f $sdk/ndk-bundle/build/cmake/android.toolchain.cmake ]]; then printf '%s\n' "$sdk/ndk-bundle"; return 0; fi
+    ndk_looked+=("$sdk/ndk-bundle")
+  done
+  return 1
+}
+find_ndk() {
+  local var sdks=() list="" place
+  for var in ANDROID_NDK ANDROID_NDK_HOME ANDROID_NDK_ROOT; do
+    if [[ -n ${!var:-} ]]; then printf '%s\n' "${!var}"; return 0; fi
+  done
+  ndk_looked+=("ANDROID_NDK, ANDROID_NDK_HOME, ANDROID_NDK_ROOT: not set")
+  for var in ANDROID_HOME ANDROID_SDK_ROOT; do
+    if [[ -z ${!var:-} ]]; then ndk_looked+=("$var: not set")
+    elif ((${#sdks[@]} == 0)) || [[ ${sdks[0]} != "${!var}" ]]; then sdks+=("${!var}"); fi
+  done
+  if ((${#sdks[@]})) && newest_ndk_in "${sdks[@]}"; then return 0; fi
+  if [[ -n ${HOME:-} ]] && newest_ndk_in "$HOME/Android/Sdk" "$HOME/Library/Android/sdk"; then return 0; fi
+  for place in "${ndk_looked[@]}"; do list+="${list:+; }$place"; done
+  die "no Android NDK found (looked at: $list): install one with Android Studio's SDK Manager (SDK Tools > NDK) or set ANDROID_NDK=/path/to/android-ndk (the folder holding build/cmake/android.toolchain.cmake)"
+}
+
 build_dir=$repo/build-android
 api=29
 jobs=$(nproc 2>/dev/null || echo 2)
 toolchain=""
+print_ndk=0
 extra=()
 while (($#)); do
   case $1 in
@@ -54,6 +104,7 @@ while (($#)); do
     --api) [[ $# -ge 2 ]] || die "--api needs a level"; api=$2; shift 2 ;;
     --jobs|-j) [[ $# -ge 2 ]] || die "--jobs needs a number"; jobs=$2; shift 2 ;;
     --toolchain) [[ $# -ge 2 ]] || die "--toolchain needs a file"; toolchain=$2; shift 2 ;;
+    --print-ndk) print_ndk=1; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; extra=("$@"); break ;;
     *) usage >&2; die "unknown argument: $1" ;;
@@ -64,14 +115,14 @@ done
 command -v cmake >/dev/null || die "cmake not found (Debian: apt-get install cmake)"
 
 if [[ -z $toolchain ]]; then
-  ndk=${ANDROID_NDK:-${ANDROID_NDK_HOME:-${ANDROID_NDK_ROOT:-}}}
-  [[ -n $ndk ]] || die "ANDROID_NDK is not set: export ANDROID_NDK=/path/to/android-ndk (the folder holding build/cmake/android.toolchain.cmake; Android Studio puts NDKs in ~/Android/Sdk/ndk/<version>)"
+  ndk=$(find_ndk) || exit 2
   [[ -d $ndk ]] || die "ANDROID_NDK=$ndk: no such folder"
   toolchain=$ndk/build/cmake/android.toolchain.cmake
   [[ -f $toolchain ]] || die "ANDROID_NDK=$ndk is not an Android NDK: $toolchain is missing"
   revision=$(sed -n 's/^Pkg\.Revision *= *//p' "$ndk/source.properties" 2>/dev/null || true)
   [[ -n $revision ]] || die "ANDROID_NDK=$ndk is not an Android NDK: no Pkg.Revision in $ndk/source.properties"
-  [[ $api =~ ^[0-9]+$ ]] && ((api >= 29)) || die "--api $api: Android API level 29 or higher is required"
+  if ((print_ndk)); then echo "$ndk"; exit 0; fi
+  { [[ $api =~ ^[0-9]+$ ]] && ((api >= 29)); } || die "--api $api: Android API level 29 or higher is required"
   echo "android/build.sh: NDK $revision at $ndk, arm64-v8a, android-$api, c++_static"
   toolchain_args=(-DCMAKE_TOOLCHAIN_FILE="$toolchain" -DANDROID_ABI=arm64-v8a
                   -DANDROID_PLATFORM="android-$api" -DANDROID_STL=c++_static)

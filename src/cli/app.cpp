@@ -21,6 +21,7 @@
 #include "report/output_file.hpp"
 #include "util/error.hpp"
 #include "vk/context.hpp"
+#include "vk/vulkan_advice.hpp"
 
 namespace qgemv::cli {
 namespace {
@@ -59,7 +60,7 @@ std::string host_name() {
 int list_devices(const Options& o) {
   vk_util::Instance instance(o.validation_layer);
   const auto devices = vk_util::enumerate_devices(instance.get());
-  if (devices.empty()) throw EnvironmentError("no Vulkan device found: install a driver (Debian: mesa-vulkan-drivers)");
+  if (devices.empty()) throw EnvironmentError("no Vulkan device found: " + vk_util::missing_vulkan_advice());
   fmt::print("{:<5} {:<40} {:<10} {:<22} {:<8} {}\n", "index", "name", "type", "driver", "api", "subgroup");
   for (const auto& d : devices) {
     fmt::print("{:<5} {:<40} {:<10} {:<22} {:<8} {}\n", d.index, d.name, d.type,

@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "util/error.hpp"
+#include "vk/vulkan_advice.hpp"
 
 VULKAN_HPP_DEFAULT_DISPATCH_LOADER_DYNAMIC_STORAGE
 
@@ -14,8 +15,6 @@ namespace qgemv::vk_util {
 namespace {
 
 constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
-constexpr const char* kInstallHint =
-    "install a Vulkan loader and driver (Debian/Ubuntu: apt-get install libvulkan1 mesa-vulkan-drivers)";
 constexpr std::size_t kKeptMessages = 8;
 
 VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(VkDebugUtilsMessageSeverityFlagBitsEXT,
@@ -47,7 +46,7 @@ vk::raii::Context load_vulkan() {
   try {
     return vk::raii::Context();
   } catch (const std::exception& e) {
-    throw EnvironmentError(fmt::format("no Vulkan loader could be opened ({}): {}", e.what(), kInstallHint));
+    throw EnvironmentError(fmt::format("no Vulkan loader could be opened ({}): {}", e.what(), missing_vulkan_advice()));
   }
 }
 
@@ -83,7 +82,7 @@ Instance::Instance(bool validation_layer) : context_(load_vulkan()) {
   const std::uint32_t api = loader_version >= VK_API_VERSION_1_2 ? VK_API_VERSION_1_2 : VK_API_VERSION_1_1;
   if (loader_version < VK_API_VERSION_1_1) {
     throw EnvironmentError("the Vulkan loader is older than 1.1, which qgemv-bench needs: " +
-                           std::string(kInstallHint));
+                           missing_vulkan_advice());
   }
   vk::ApplicationInfo app("qgemv-bench", 1, "qgemv-bench", 1, api);
   std::vector<const char*> layers;
@@ -108,9 +107,9 @@ Instance::Instance(bool validation_layer) : context_(load_vulkan()) {
     instance_ = vk::raii::Instance(context_, info);
   } catch (const vk::IncompatibleDriverError&) {
     // What the loader says when it finds no driver (ICD) at all.
-    throw EnvironmentError(fmt::format("no Vulkan driver found: {}", kInstallHint));
+    throw EnvironmentError(fmt::format("no Vulkan driver found: {}", missing_vulkan_advice()));
   } catch (const vk::SystemError& e) {
-    throw EnvironmentError(fmt::format("creating a Vulkan instance failed ({}): {}", e.what(), kInstallHint));
+    throw EnvironmentError(fmt::format("creating a Vulkan instance failed ({}): {}", e.what(), missing_vulkan_advice()));
   }
   if (validation_layer) {
     using Severity = vk::DebugUtilsMessageSeverityFlagBitsEXT;
@@ -123,7 +122,7 @@ Instance::Instance(bool validation_layer) : context_(load_vulkan()) {
 }
 
 std::uint32_t select_device(const std::vector<DeviceInfo>& devices, const std::string& selector) {
-  if (devices.empty()) throw EnvironmentError(fmt::format("no Vulkan device found: {}", kInstallHint));
+  if (devices.empty()) throw EnvironmentError(fmt::format("no Vulkan device found: {}", missing_vulkan_advice()));
   if (selector.empty()) {
     auto rank = [](const DeviceInfo& d) {
       static const std::vector<std::string> order = {"discrete", "integrated", "virtual", "cpu"};
