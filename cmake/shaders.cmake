@@ -1,53 +1,49 @@
 # Compiles every shader variant GLSL -> SPIR-V at build time, checks each module with spirv-val,
-# and embeds them all in the binary. A variant is one source plus -D defines; the names it gets
-# ("<kernel>.<dtype>.<storage>") are what src/kernels looks up.
+# and embeds them in the binary (test-only variants in the test build only), together with the
+# kernel declarations they come from (cmake/kernels.cmake). A variant is one source plus -D
+# defines; its name ("<kernel>.<dtype>.<storage>[.<flavour>]") is what src/kernels looks up.
 set(QGEMV_SHADER_DIR ${CMAKE_SOURCE_DIR}/shaders)
 set(QGEMV_SPV_DIR ${CMAKE_BINARY_DIR}/spirv)
 file(MAKE_DIRECTORY ${QGEMV_SPV_DIR})
 file(GLOB QGEMV_SHADER_INCLUDES CONFIGURE_DEPENDS ${QGEMV_SHADER_DIR}/*.glsl)
 
+find_program(GLSLC glslc REQUIRED)
 set(QGEMV_SPIRV_ENTRIES "")
 set(QGEMV_SPIRV_FILES "")
+set(QGEMV_TEST_SPIRV_ENTRIES "")
+set(QGEMV_TEST_SPIRV_FILES "")
 
-# qgemv_shader_variant(<name> <source.comp> [DEFINE ...])
-function(qgemv_shader_variant name source)
+# qgemv_shader_variant(<name> <source.comp> <compiler> <set> [DEFINE ...]): <compiler> is
+# "glslangValidator -V" or "glslc -O"; <set> is QGEMV_SPIRV (shipped) or QGEMV_TEST_SPIRV (tests).
+function(qgemv_shader_variant name source compiler set)
   set(spv ${QGEMV_SPV_DIR}/${name}.spv)
   set(defines "")
   foreach(d IN LISTS ARGN)
     list(APPEND defines "-D${d}")
   endforeach()
+  if(compiler STREQUAL "glslc -O")
+    set(compile ${GLSLC} -O --target-env=vulkan1.1 -fshader-stage=compute)
+  elseif(compiler STREQUAL "glslangValidator -V")
+    set(compile ${GLSLANG_VALIDATOR} -V --target-env vulkan1.1)
+  else()
+    message(FATAL_ERROR "shader ${name}: unknown compiler \"${compiler}\"")
+  endif()
   add_custom_command(
     OUTPUT ${spv}
-    COMMAND ${GLSLANG_VALIDATOR} -V --target-env vulkan1.1 -I${QGEMV_SHADER_DIR} ${defines}
-            -o ${spv} ${QGEMV_SHADER_DIR}/${source}
+    COMMAND ${compile} -I${QGEMV_SHADER_DIR} ${defines} -o ${spv} ${QGEMV_SHADER_DIR}/${source}
     COMMAND ${SPIRV_VAL} --target-env vulkan1.1 ${spv}
     DEPENDS ${QGEMV_SHADER_DIR}/${source} ${QGEMV_SHADER_INCLUDES}
-    COMMENT "GLSL -> SPIR-V ${name}"
+    COMMENT "GLSL -> SPIR-V ${name} (${compiler})"
     VERBATIM)
-  set(QGEMV_SPIRV_ENTRIES ${QGEMV_SPIRV_ENTRIES} "${name}=${spv}" PARENT_SCOPE)
-  set(QGEMV_SPIRV_FILES ${QGEMV_SPIRV_FILES} ${spv} PARENT_SCOPE)
+  set(${set}_ENTRIES ${${set}_ENTRIES} "${name}=${spv}" PARENT_SCOPE)
+  set(${set}_FILES ${${set}_FILES} ${spv} PARENT_SCOPE)
 endfunction()
 
-set(QGEMV_DTYPES fp32 fp16)
-set(QGEMV_STORAGES bb bt tt)
-foreach(kernel legacy coop coop_tuned)
-  string(TOUPPER ${kernel} kernel_upper)
-  foreach(dtype IN LISTS QGEMV_DTYPES)
-    string(TOUPPER ${dtype} dtype_upper)
-    foreach(storage IN LISTS QGEMV_STORAGES)
-      string(TOUPPER ${storage} storage_upper)
-      qgemv_shader_variant(${kernel}.${dtype}.${storage} ${kernel}.comp
-                           DTYPE_${dtype_upper} STORAGE_${storage_upper})
-      # Deliberately wrong nibble order: exists only so a test can prove validation catches it.
-      qgemv_shader_variant(${kernel}_swapped_nibbles.${dtype}.${storage} ${kernel}.comp
-                           DTYPE_${dtype_upper} STORAGE_${storage_upper} QGEMV_SWAP_NIBBLES)
-    endforeach()
-  endforeach()
-endforeach()
+include(${CMAKE_SOURCE_DIR}/cmake/kernels.cmake)
 
-# Same-run roofline (SPEC §4): achievable read and copy bandwidth.
-qgemv_shader_variant(bandwidth_read bandwidth_read.comp)
-qgemv_shader_variant(bandwidth_copy bandwidth_copy.comp)
+# Same-run roofline: achievable read and copy bandwidth.
+qgemv_shader_variant(bandwidth_read bandwidth_read.comp "glslangValidator -V" QGEMV_SPIRV)
+qgemv_shader_variant(bandwidth_copy bandwidth_copy.comp "glslangValidator -V" QGEMV_SPIRV)
 
 string(REPLACE ";" "|" QGEMV_SPIRV_ENTRIES_ARG "${QGEMV_SPIRV_ENTRIES}")
 set(EMBEDDED_SPIRV_CPP ${CMAKE_BINARY_DIR}/generated/embedded_spirv.cpp)
@@ -58,4 +54,25 @@ add_custom_command(
   DEPENDS ${QGEMV_SPIRV_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
   COMMENT "Embedding SPIR-V"
   VERBATIM)
-add_custom_target(qgemv_shaders DEPENDS ${EMBEDDED_SPIRV_CPP})
+
+string(REPLACE ";" "|" QGEMV_TEST_SPIRV_ENTRIES_ARG "${QGEMV_TEST_SPIRV_ENTRIES}")
+set(EMBEDDED_TEST_SPIRV_CPP ${CMAKE_BINARY_DIR}/generated/embedded_test_spirv.cpp)
+add_custom_command(
+  OUTPUT ${EMBEDDED_TEST_SPIRV_CPP}
+  COMMAND ${CMAKE_COMMAND} "-DOUTPUT=${EMBEDDED_TEST_SPIRV_CPP}" -DFUNCTION=test_spirv_modules
+          "-DENTRIES=${QGEMV_TEST_SPIRV_ENTRIES_ARG}" -P ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
+  DEPENDS ${QGEMV_TEST_SPIRV_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
+  COMMENT "Embedding test-only SPIR-V"
+  VERBATIM)
+
+string(REPLACE ";" "|" QGEMV_KERNEL_DECLARATION_ENTRIES_ARG "${QGEMV_KERNEL_DECLARATION_ENTRIES}")
+set(EMBEDDED_KERNELS_CPP ${CMAKE_BINARY_DIR}/generated/embedded_kernels.cpp)
+add_custom_command(
+  OUTPUT ${EMBEDDED_KERNELS_CPP}
+  COMMAND ${CMAKE_COMMAND} "-DOUTPUT=${EMBEDDED_KERNELS_CPP}" -DFUNCTION=kernel_declarations
+          "-DENTRIES=${QGEMV_KERNEL_DECLARATION_ENTRIES_ARG}" -P ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
+  DEPENDS ${QGEMV_KERNEL_DECLARATIONS} ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
+  COMMENT "Embedding kernel declarations"
+  VERBATIM)
+add_custom_target(qgemv_shaders DEPENDS ${EMBEDDED_SPIRV_CPP} ${EMBEDDED_KERNELS_CPP})
+add_custom_target(qgemv_test_shaders DEPENDS ${EMBEDDED_TEST_SPIRV_CPP})

@@ -1,9 +1,12 @@
 // Shared by every GEMV kernel: element types per dtype, push constants, input/output access per
-// storage variant, dequantization. Variants are selected by -D defines (cmake/shaders.cmake):
+// storage variant, dequantization. Variants are selected by -D defines that cmake/kernels.cmake
+// derives from the kernel's declaration (shaders/<kernel>.kernel.json, docs/kernels.md):
 //   DTYPE_FP32 | DTYPE_FP16         storage type of x, scales, zeros, y (arithmetic is always fp32)
 //   STORAGE_BB | STORAGE_BT | STORAGE_TT
-//                                   b = buffer, t = 2D image; first letter input/output, second weights
-//   QGEMV_SWAP_NIBBLES              test-only: decodes nibbles in the wrong order
+//                                   b = buffer, t = image; first letter input/output, second weights
+//   BINDING_<NAME>                  binding numbers, from the declaration's "bindings"
+//   <NAME>_ID                       specialization-constant ids, from its "specialization"
+//   any "defines" of the declaration, its flavour or its test-only twin (QGEMV_SWAP_NIBBLES)
 #extension GL_EXT_control_flow_attributes : require
 
 #if defined(DTYPE_FP16)
@@ -28,27 +31,28 @@
 #error "define STORAGE_BB, STORAGE_BT or STORAGE_TT"
 #endif
 
-// Binding numbers are the contract with src/bench/gpu_case.cpp.
-#define BINDING_WEIGHTS 0
-#define BINDING_QPARAMS 1
-#define BINDING_INPUT 2
-#define BINDING_OUTPUT 3
+#if !defined(BINDING_WEIGHTS) || !defined(BINDING_QPARAMS) || !defined(BINDING_INPUT) || !defined(BINDING_OUTPUT)
+#error "binding numbers come from the kernel declaration"
+#endif
+
+// The quantization group size G is specialised (one pipeline per G), as ExecuTorch does: the
+// compiler sees constant loop bounds and divides by a constant.
+layout(constant_id = GROUP_SIZE_ID) const uint GROUP_SIZE = 128;
 
 layout(push_constant) uniform PushConstants {
   uint n;               // valid output channels in this dispatch (one slice of N)
   uint k;               // input channels
-  uint group_size;      // quantization group size G
   uint padded_n;        // channel stride of this slice's qparams rows (ceil(n/8)*8)
   uint out_offset;      // index of this slice's first channel in the whole output
   uint out_row_texels;  // tt: texels per row of the output image
 } pc;
 
-layout(std430, binding = BINDING_QPARAMS) readonly buffer QParams { STORE_VEC4_T qparams[]; };
+layout(std430, binding = BINDING_QPARAMS) restrict readonly buffer QParams { STORE_VEC4_T qparams[]; };
 vec4 load_qparams4(uint index) { return vec4(qparams[index]); }
 
 #if defined(IO_IN_BUFFERS)
-layout(std430, binding = BINDING_INPUT) readonly buffer Input { STORE_VEC4_T x4[]; };
-layout(std430, binding = BINDING_OUTPUT) writeonly buffer Output { STORE_T y[]; };
+layout(std430, binding = BINDING_INPUT) restrict readonly buffer Input { STORE_VEC4_T x4[]; };
+layout(std430, binding = BINDING_OUTPUT) restrict writeonly buffer Output { STORE_T y[]; };
 
 vec4 load_x4(uint k4) { return vec4(x4[k4]); }
 
@@ -60,15 +64,16 @@ void store_block(uint n8, float values[8]) {
   }
 }
 #else
-// x as one row of K/4 RGBA texels; y as RGBA texels wrapped into rows of out_row_texels. The
-// output image covers the padded channel count, so whole texels are written.
-layout(binding = BINDING_INPUT) uniform sampler2D x_image;
-layout(binding = BINDING_OUTPUT, OUTPUT_IMAGE_FORMAT) uniform writeonly image2D y_image;
+// x as one row of K/4 RGBA texels of a 3D image (ExecuTorch's width-packed texture3d); y as RGBA
+// texels wrapped into rows of out_row_texels (one row whenever N/4 fits the device's image
+// width). The output image covers the padded channel count, so whole texels are written.
+layout(binding = BINDING_INPUT) uniform sampler3D x_image;
+layout(binding = BINDING_OUTPUT, OUTPUT_IMAGE_FORMAT) uniform restrict writeonly image3D y_image;
 
-vec4 load_x4(uint k4) { return texelFetch(x_image, ivec2(k4, 0), 0); }
+vec4 load_x4(uint k4) { return texelFetch(x_image, ivec3(k4, 0, 0), 0); }
 
 void store_texel(uint texel, vec4 value) {
-  imageStore(y_image, ivec2(texel % pc.out_row_texels, texel / pc.out_row_texels), value);
+  imageStore(y_image, ivec3(texel % pc.out_row_texels, texel / pc.out_row_texels, 0), value);
 }
 
 void store_block(uint n8, float values[8]) {
@@ -78,5 +83,5 @@ void store_block(uint n8, float values[8]) {
 }
 #endif
 
-// w = (q - 8) * scale + zero (SPEC §1).
+// w = (q - 8) * scale + zero.
 float dequantize(uint code, float scale, float zero) { return (float(code) - 8.0) * scale + zero; }

@@ -1,27 +1,29 @@
 #version 450
 // Tuned kernel over the block-4x8 layout (same packed weights as coop). What coop fixes at
-// build time is a specialization constant here, so --tune can search it per shape and device:
-//   workgroup size = blocks per workgroup x threads per block (constant 0),
-//   threads per block along K (1), consecutive uvec4 loads in flight per thread (2),
-//   reduction by subgroupAdd or by a shared-memory tree (3), loading the next step's weights
-//   before using this step's (4), and which k each load of a step reads (5).
+// build time is a specialization constant here, so --tune can search it per shape and device
+// (ids from coop_tuned.kernel.json): workgroup size = blocks per workgroup x threads per block,
+// threads per block along K, consecutive uvec4 loads in flight per thread, loading the next
+// step's weights before using this step's, and which k each load of a step reads. The reduction
+// is a build flavour, not a constant: SUBGROUP_REDUCTION (subgroupAdd) needs subgroup arithmetic,
+// the other flavour (a shared-memory tree) needs nothing beyond Vulkan 1.1.
 // Per weight it spends three instructions (shift, mask-or, FMA) where coop spends about six
 // including an int->float conversion, which is quarter rate on many GPUs; the scale, zero and the
 // -8 are folded in once per channel per step.
 #extension GL_GOOGLE_include_directive : require
+#if defined(SUBGROUP_REDUCTION)
 #extension GL_KHR_shader_subgroup_arithmetic : require
+#endif
 #include "common.glsl"
 #include "block4x8_weights.glsl"
 
-layout(local_size_x_id = 0) in;
-layout(constant_id = 1) const uint THREADS_PER_BLOCK = 64;   // power of two
-layout(constant_id = 2) const uint LOADS_PER_STEP = 4;       // U * 4 must divide the group size
-layout(constant_id = 3) const uint SUBGROUP_REDUCTION = 0;   // 1: subgroupAdd, 0: shared-memory tree
-layout(constant_id = 4) const uint PREFETCH = 0;             // 1: software-pipelined weight loads
+layout(local_size_x_id = WORKGROUP_SIZE_ID) in;
+layout(constant_id = THREADS_PER_BLOCK_ID) const uint THREADS_PER_BLOCK = 64;  // power of two
+layout(constant_id = LOADS_PER_STEP_ID) const uint LOADS_PER_STEP = 4;        // U * 4 must divide G
+layout(constant_id = PREFETCH_ID) const uint PREFETCH = 0;  // 1: software-pipelined weight loads
 // 0: each invocation reads LOADS_PER_STEP consecutive uvec4 (one quantization group per step);
 // 1: load u of all invocations of a block reads consecutive uvec4, so each load instruction is
 //    contiguous across invocations, at the price of one scale/zero fold per load.
-layout(constant_id = 5) const uint INTERLEAVED = 0;
+layout(constant_id = INTERLEAVED_ID) const uint INTERLEAVED = 0;
 
 // [channel][invocation]
 shared float partials[8][gl_WorkGroupSize.x];
@@ -50,7 +52,7 @@ void load_step(uint n8, uint base, uint lane, uint k4_count, out uvec4 packed[LO
 // sum_k x ((q - 8) s + z) = s * 2^-19 * (sum_k x b - kBiasedZero * sum_k x) + z * sum_k x, with
 // b = biased_code = 2^23 + q * 2^19, over k of one quantization group (the one holding k4).
 void fold(uint n8, uint k4, float dot_b[8], float x_sum, inout float acc[8]) {
-  const uint g = (4 * k4) / pc.group_size;
+  const uint g = (4 * k4) / GROUP_SIZE;
   const uint at = ((g * pc.padded_n + n8 * 8) * 2) / 4;
   [[unroll]] for (uint j = 0; j < 4; ++j) {
     const vec4 v = load_qparams4(at + j);
@@ -108,7 +110,8 @@ void main() {
     }
   }
 
-  if (SUBGROUP_REDUCTION != 0) {
+#if defined(SUBGROUP_REDUCTION)
+  {
     // The host only picks this when THREADS_PER_BLOCK is a multiple of the subgroup size, so no
     // subgroup spans two blocks.
     [[unroll]] for (uint c = 0; c < 8; ++c) acc[c] = subgroupAdd(acc[c]);
@@ -126,7 +129,9 @@ void main() {
       }
       store_block(n8, sums);
     }
-  } else {
+  }
+#else
+  {
     [[unroll]] for (uint c = 0; c < 8; ++c) partials[c][local] = acc[c];
     barrier();
     for (uint half_width = THREADS_PER_BLOCK / 2; half_width > 0; half_width /= 2) {
@@ -141,4 +146,5 @@ void main() {
       store_block(n8, sums);
     }
   }
+#endif
 }

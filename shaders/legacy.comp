@@ -1,8 +1,8 @@
 #version 450
-// Legacy kernel (SPEC §3): weights read as u8vec4 from the interleaved layout [K][N8] of 4 bytes,
-// a workgroup computes 64 outputs (8 blocks of 8 channels x 8 workers along K), and worker 0 of
-// each block alone sums the 8 partials. Kept faithful to the shader it reproduces: the point of
-// this tool is to measure exactly that design.
+// Legacy kernel (legacy.kernel.json): weights read as u8vec4 from the interleaved layout [K][N8] of
+// 4 bytes, a workgroup computes 64 outputs (8 blocks of 8 channels x 8 workers along K), and
+// worker 0 of each block alone sums the 8 partials. Kept faithful to the shader it reproduces: the
+// point of this tool is to measure exactly that design.
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
@@ -12,7 +12,7 @@ layout(local_size_x = 64) in;
 
 #if defined(WEIGHTS_IN_BUFFER)
 #extension GL_EXT_shader_8bit_storage : require
-layout(std430, binding = BINDING_WEIGHTS) readonly buffer Weights { u8vec4 weights[]; };
+layout(std430, binding = BINDING_WEIGHTS) restrict readonly buffer Weights { u8vec4 weights[]; };
 uvec4 load_weights(uint k, uint n8, uint blocks) { return uvec4(weights[k * blocks + n8]); }
 #else
 // One RGBA8UI texel at (n8, k) holds the same 4 bytes.
@@ -34,7 +34,7 @@ void main() {
   [[unroll]] for (uint c = 0; c < 8; ++c) acc[c] = 0.0;
 
   if (n8 < blocks) {
-    const uint groups = pc.k / pc.group_size;
+    const uint groups = pc.k / GROUP_SIZE;
     for (uint g = 0; g < groups; ++g) {
       // qparams [K/G][2][padded_n]: 8 scales then, a row later, 8 zeros of this block.
       const uint scale_at = (g * 2 * pc.padded_n + n8 * 8) / 4;
@@ -44,7 +44,7 @@ void main() {
       const float scale[8] = float[8](s_lo.x, s_lo.y, s_lo.z, s_lo.w, s_hi.x, s_hi.y, s_hi.z, s_hi.w);
       const float zero[8] = float[8](z_lo.x, z_lo.y, z_lo.z, z_lo.w, z_hi.x, z_hi.y, z_hi.z, z_hi.w);
 
-      for (uint k = g * pc.group_size + 4 * worker; k < (g + 1) * pc.group_size; k += 4 * WORKERS) {
+      for (uint k = g * GROUP_SIZE + 4 * worker; k < (g + 1) * GROUP_SIZE; k += 4 * WORKERS) {
         const vec4 xv = load_x4(k / 4);
         [[unroll]] for (uint r = 0; r < 4; ++r) {
           const uvec4 bytes = load_weights(k + r, n8, blocks);

@@ -1,6 +1,7 @@
 #include "bench/gpu_case.hpp"
 
 #include "quant/slice.hpp"
+#include "util/error.hpp"
 
 namespace qgemv::bench {
 namespace {
@@ -21,19 +22,10 @@ vk::Format io_format(DType dtype) {
   return dtype == DType::fp32 ? vk::Format::eR32G32B32A32Sfloat : vk::Format::eR16G16B16A16Sfloat;
 }
 
-// Texel grid of SPEC §2: legacy texel (n8, k), coop texel (k4, n8); rows are the packed order.
+// Texel grid of the weight layouts: legacy texel (n8, k), coop texel (k4, n8); rows are the packed order.
 std::pair<std::uint32_t, std::uint32_t> weight_extent(quant::Layout layout, std::int64_t blocks, std::int64_t k) {
   if (layout == quant::Layout::legacy_interleaved) return {std::uint32_t(blocks), std::uint32_t(k)};
   return {std::uint32_t(k / 4), std::uint32_t(blocks)};
-}
-
-std::vector<DescriptorType> bindings(Storage storage) {
-  const auto weights = storage == Storage::bb ? DescriptorType::eStorageBuffer : DescriptorType::eCombinedImageSampler;
-  if (storage == Storage::tt) {
-    return {weights, DescriptorType::eStorageBuffer, DescriptorType::eCombinedImageSampler,
-            DescriptorType::eStorageImage};
-  }
-  return {weights, DescriptorType::eStorageBuffer, DescriptorType::eStorageBuffer, DescriptorType::eStorageBuffer};
 }
 
 std::unique_ptr<vk_util::Buffer> device_buffer(vk_util::Context& context, vk_util::Commands& commands,
@@ -61,10 +53,10 @@ GpuCase::GpuCase(vk_util::Context& context, vk_util::Commands& commands, Problem
 
   const auto x_bytes = quant::to_storage_bytes(data.x, dtype);
   if (storage == Storage::tt) {
-    x_image_ = std::make_unique<vk_util::Image2D>(context, io_format(dtype), std::uint32_t(shape.k / 4), 1, false);
+    x_image_ = std::make_unique<vk_util::Image2D>(context, io_format(dtype), std::uint32_t(shape.k / 4), 1, false, true);
     vk_util::upload(context, commands, *x_image_, x_bytes);
     y_image_ = std::make_unique<vk_util::Image2D>(context, io_format(dtype), plan.output_row_texels,
-                                                  plan.output_rows, true);
+                                                  plan.output_rows, true, true);
   } else {
     x_buffer_ = device_buffer(context, commands, x_bytes);
     y_buffer_ = std::make_unique<vk_util::Buffer>(context, round_up4(shape.n * element_bytes(dtype)),
@@ -85,12 +77,20 @@ GpuCase::GpuCase(vk_util::Context& context, vk_util::Commands& commands, Problem
 }
 
 void GpuCase::use_dispatch(vk_util::Context& context, const kernels::Dispatch& dispatch) {
+  // The pipeline is specialised for this case's group size and dispatch; asking again for the same
+  // one (the first run of a tunable kernel) keeps it instead of building it twice.
+  if (pipeline_ && dispatch == dispatch_) return;
+  if (auto why = kernels::unsupported_reason(kernel_, problem_.dtype(), storage_, context, dispatch.flavour);
+      !why.empty()) {
+    throw UnsupportedError(why);
+  }
   dispatch_ = dispatch;
-  const auto spirv = kernels::load_spirv(kernel_, problem_.dtype(), storage_);
+  const auto spirv = kernels::load_spirv(kernel_, problem_.dtype(), storage_, dispatch.flavour);
   pipeline_.reset();
   pipeline_ = std::make_unique<vk_util::ComputePipeline>(
-      context, vk_util::PipelineDesc{spirv, bindings(storage_), sizeof(kernels::PushConstants),
-                                     dispatch.specialization, static_cast<std::uint32_t>(plan_.slices) * copies_});
+      context, vk_util::PipelineDesc{spirv, kernels::descriptor_layout(kernel_, storage_), sizeof(kernels::PushConstants),
+                                     kernels::specialization(kernel_, dispatch, problem_.shape().group_size),
+                                     static_cast<std::uint32_t>(plan_.slices) * copies_});
   for (std::size_t s = 0; s < slices_.size(); ++s) slices_[s].workgroups = dispatch_.workgroups(slices_[s].push.n);
   bind_all();
 }
@@ -101,11 +101,12 @@ void GpuCase::bind_all() {
       const auto set = set_index(s, c);
       const auto& copy = slices_[s].copies[c];
       if (copy.weight_buffer) {
-        pipeline_->bind_buffer(set, 0, copy.weight_buffer->handle(), 0, copy.weight_buffer->size());
+        pipeline_->bind_buffer(set, kernel_.binding("weights"), copy.weight_buffer->handle(), 0,
+                               copy.weight_buffer->size());
       } else {
-        pipeline_->bind_image(set, 0, copy.weight_image->view(), *sampler_);
+        pipeline_->bind_image(set, kernel_.binding("weights"), copy.weight_image->view(), *sampler_);
       }
-      pipeline_->bind_buffer(set, 1, copy.qparams->handle(), 0, copy.qparams->size());
+      pipeline_->bind_buffer(set, kernel_.binding("qparams"), copy.qparams->handle(), 0, copy.qparams->size());
       bind_io(set);
     }
   }
@@ -134,7 +135,7 @@ void GpuCase::upload_slice(vk_util::Context& context, vk_util::Commands& command
   });
   footprint_bytes_ += copies_ * (packed.weights.size() + qparam_bytes.size());
   slice.push = {static_cast<std::uint32_t>(shape.n), static_cast<std::uint32_t>(shape.k),
-                static_cast<std::uint32_t>(shape.group_size), static_cast<std::uint32_t>(shape.padded_n()),
+                static_cast<std::uint32_t>(shape.padded_n()),
                 static_cast<std::uint32_t>(n_begin), plan_.output_row_texels};
   slice.workgroups = 0;  // set by use_dispatch
   slices_.push_back(std::move(slice));
@@ -171,11 +172,11 @@ GpuCase::SliceCopy GpuCase::empty_copy_like(vk_util::Context& context, const Sli
 
 void GpuCase::bind_io(std::uint32_t set) {
   if (storage_ == Storage::tt) {
-    pipeline_->bind_image(set, 2, x_image_->view(), *sampler_);
-    pipeline_->bind_image(set, 3, y_image_->view(), nullptr);
+    pipeline_->bind_image(set, kernel_.binding("input"), x_image_->view(), *sampler_);
+    pipeline_->bind_image(set, kernel_.binding("output"), y_image_->view(), nullptr);
   } else {
-    pipeline_->bind_buffer(set, 2, x_buffer_->handle(), 0, x_buffer_->size());
-    pipeline_->bind_buffer(set, 3, y_buffer_->handle(), 0, y_buffer_->size());
+    pipeline_->bind_buffer(set, kernel_.binding("input"), x_buffer_->handle(), 0, x_buffer_->size());
+    pipeline_->bind_buffer(set, kernel_.binding("output"), y_buffer_->handle(), 0, y_buffer_->size());
   }
 }
 

@@ -24,7 +24,9 @@ class GpuCase {
           const kernels::KernelDesc& kernel, const kernels::Dispatch& dispatch, Storage storage,
           const SplitPlan& plan, std::uint32_t copies);
 
-  // Rebuilds the pipeline for another dispatch shape (a tuning candidate) over the same buffers.
+  // Rebuilds the pipeline for another dispatch shape (a tuning candidate) over the same buffers;
+  // keeps it when `dispatch` is the current one. UnsupportedError when the device lacks a feature
+  // the variant (its flavour included) declares.
   void use_dispatch(vk_util::Context& context, const kernels::Dispatch& dispatch);
 
   // Records every slice's dispatch (one GEMV) reading weight copy `iteration % copies()`.

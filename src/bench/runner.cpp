@@ -52,7 +52,7 @@ PreparedCase::PreparedCase(vk_util::Context& context, vk_util::Commands& command
                            const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings)
     : context_(context), commands_(commands), problem_(problem), kernel_(kernel), storage_(storage),
       settings_(settings) {
-  if (auto reason = kernels::unsupported_reason(kernel, problem.dtype(), storage, context.features());
+  if (auto reason = kernels::unsupported_reason(kernel, problem.dtype(), storage, context);
       !reason.empty()) {
     throw UnsupportedError(reason);
   }
@@ -62,7 +62,7 @@ PreparedCase::PreparedCase(vk_util::Context& context, vk_util::Commands& command
   const auto initial = kernels::dispatch_for(
       kernel, kernels::heuristic_config(shape.n, shape.k, shape.group_size, context.info()));
   const auto plan = plan_split(kernel.layout, storage, problem.dtype(), shape.n, shape.k, shape.group_size,
-                               kernel.tunable ? 8 : initial.channels_per_workgroup,
+                               kernel.split_channels(),
                                device_limits(context.info(), settings));
   slices_ = plan.slices;
   const auto bytes = count_bytes(problem);

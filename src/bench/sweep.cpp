@@ -225,7 +225,7 @@ void fill_speedups(std::vector<CaseResult>& results) {
   for (auto& result : results) {
     if (result.status != Status::ok || !result.timing) continue;
     for (const auto& base : results) {
-      const bool same_case = base.key.kernel == "legacy" && base.key.shape == result.key.shape &&
+      const bool same_case = base.key.kernel == kernels::baseline_kernel().name && base.key.shape == result.key.shape &&
                              base.key.dtype == result.key.dtype && base.key.storage == result.key.storage &&
                              base.key.group_size == result.key.group_size;
       if (same_case && base.status == Status::ok && base.timing) {

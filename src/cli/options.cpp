@@ -101,6 +101,8 @@ Options parse_options(int argc, char** argv) {
       ->check(kPositiveMib);
   auto* list = app.add_subcommand("list-devices", "list the Vulkan devices and exit");
   list->add_flag("--validation-layer", o.validation_layer, "enable VK_LAYER_KHRONOS_validation");
+  auto* list_kernels = app.add_subcommand(
+      "list-kernels", "list the kernels built into this binary: role, what each reproduces, variants, required features");
   auto* compare = app.add_subcommand(
       "compare", "compare two result documents (--out, json format): exit 1 on a regression, a failed or missing case");
   auto& c = o.compare;
@@ -142,6 +144,7 @@ Options parse_options(int argc, char** argv) {
   }
   if (list->parsed()) o.command = Command::list_devices;
   if (compare->parsed()) o.command = Command::compare;
+  if (list_kernels->parsed()) o.command = Command::list_kernels;
   return o;
 }
 

@@ -6,7 +6,7 @@
 
 namespace qgemv::cli {
 
-enum class Command { run, list_devices, compare, exit_now };
+enum class Command { run, list_devices, compare, list_kernels, exit_now };
 
 // `qgemv-bench compare BASE.json NEW.json`: strings here, interpreted by the compare command.
 struct CompareArgs {

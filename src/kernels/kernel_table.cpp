@@ -2,29 +2,102 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
-#include "util/embedded.hpp"
 #include "util/error.hpp"
 #include "util/suggest.hpp"
 
 namespace qgemv::kernels {
+namespace {
+
+const embedded::Table*& test_modules() {
+  static const embedded::Table* modules = nullptr;
+  return modules;
+}
+
+template <typename T>
+bool contains(const std::vector<T>& values, const T& value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+}  // namespace
+
+std::string_view to_string(Role role) {
+  switch (role) {
+    case Role::baseline: return "baseline";
+    case Role::reproduced: return "reproduced";
+    case Role::tuned: return "tuned";
+    case Role::test_only: return "test-only";
+  }
+  return "?";
+}
+
+std::uint32_t KernelDesc::binding(std::string_view resource) const {
+  for (const auto& [name, number] : bindings) {
+    if (name == resource) return number;
+  }
+  throw std::invalid_argument(fmt::format("kernel {} declares no binding for {}", name, resource));
+}
+
+const Flavour& KernelDesc::flavour(std::string_view wanted) const {
+  for (const auto& f : flavours) {
+    if (f.name == wanted) return f;
+  }
+  throw std::logic_error(fmt::format("kernel {} has no flavour \"{}\"", name, wanted));
+}
+
+std::string KernelDesc::reproduces_for(DType dtype) const {
+  if (reproduces.empty()) return {};
+  if (contains(extension_dtypes, dtype)) {
+    return fmt::format("extension of {} ({} is not in the original); built with {}", reproduces,
+                       qgemv::to_string(dtype), compiler);
+  }
+  return fmt::format("{}; built with {}", reproduces, compiler);
+}
+
+vk::DescriptorType descriptor_type(std::string_view resource, Storage storage) {
+  using T = vk::DescriptorType;
+  if (resource == "weights") return storage == Storage::bb ? T::eStorageBuffer : T::eCombinedImageSampler;
+  if (resource == "qparams") return T::eStorageBuffer;
+  const bool io_images = storage == Storage::tt;
+  if (resource == "input") return io_images ? T::eCombinedImageSampler : T::eStorageBuffer;
+  if (resource == "output") return io_images ? T::eStorageImage : T::eStorageBuffer;
+  throw std::logic_error(fmt::format("no resource {}", resource));
+}
+
+std::vector<vk::DescriptorType> descriptor_layout(const KernelDesc& kernel, Storage storage) {
+  std::vector<vk::DescriptorType> out(std::size(kResources));
+  for (auto resource : kResources) out.at(kernel.binding(resource)) = descriptor_type(resource, storage);
+  return out;
+}
+
+bool register_test_modules(const embedded::Table& modules) {
+  test_modules() = &modules;
+  return true;
+}
 
 const std::vector<KernelDesc>& kernel_table() {
-  static const std::vector<KernelDesc> table = {
-      {"legacy", "u8vec4 loads, interleaved layout, worker 0 sums the partials",
-       quant::Layout::legacy_interleaved, 64, true},
-      {"coop", "one uvec4 load per 32 codes, block 4x8 layout, tree reduction",
-       quant::Layout::coop_block4x8, 8, false},
-      {"coop_tuned", "block 4x8 layout, tunable workgroup shape, loads in flight and reduction",
-       quant::Layout::coop_block4x8, 8, false, false, true},
-      {"legacy_swapped_nibbles", "legacy decoding nibbles in the wrong order (test only)",
-       quant::Layout::legacy_interleaved, 64, true, true},
-      {"coop_swapped_nibbles", "coop decoding nibbles in the wrong order (test only)",
-       quant::Layout::coop_block4x8, 8, false, true},
-      {"coop_tuned_swapped_nibbles", "coop_tuned decoding nibbles in the wrong order (test only)",
-       quant::Layout::coop_block4x8, 8, false, true, true},
-  };
+  static const std::vector<KernelDesc> table = [] {
+    std::vector<KernelDesc> out;
+    for (const auto& [name, bytes] : embedded::kernel_declarations()) {
+      const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+      for (auto& kernel : parse_declaration(text, fmt::format("shaders/{}.kernel.json", name))) {
+        if (kernel.test_only && !test_modules()) continue;
+#if defined(QGEMV_TEST_SLOW_COOP)
+        if (kernel.name == "coop") kernel.summary += " [SLOWED: built with QGEMV_TEST_SLOW_COOP, test only]";
+#endif
+#if defined(QGEMV_REPRODUCED_GLSLANG)
+        if (kernel.compiler == "glslc -O") kernel.compiler = "glslangValidator -V (QGEMV_REPRODUCED_GLSLC_O=OFF)";
+#endif
+        out.push_back(std::move(kernel));
+      }
+    }
+    // Baseline first, then reproduced, tuned and test-only kernels: the order of sweeps and tables.
+    std::stable_sort(out.begin(), out.end(), [](const KernelDesc& a, const KernelDesc& b) { return a.role < b.role; });
+    return out;
+  }();
   return table;
 }
 
@@ -36,49 +109,116 @@ std::vector<const KernelDesc*> default_kernels() {
   return out;
 }
 
+const KernelDesc& baseline_kernel() {
+  for (const auto& kernel : kernel_table()) {
+    if (kernel.role == Role::baseline) return kernel;
+  }
+  throw std::logic_error("no kernel declares the role baseline");
+}
+
+namespace {
+const KernelDesc* lookup(std::string_view name) {
+  for (const auto& kernel : kernel_table()) {
+    if (kernel.name == name) return &kernel;
+  }
+  return nullptr;
+}
+}  // namespace
+
+std::string reproduces_of(std::string_view kernel, DType dtype) {
+  const auto* k = lookup(kernel);
+  return k ? k->reproduces_for(dtype) : std::string();
+}
+
+bool is_extension(std::string_view kernel, DType dtype) {
+  const auto* k = lookup(kernel);
+  return k && !k->reproduces.empty() && contains(k->extension_dtypes, dtype);
+}
+
 const KernelDesc& find_kernel(std::string_view name) {
   std::vector<std::string_view> known;
   for (const auto& kernel : kernel_table()) {
     if (kernel.name == name) return kernel;
-    known.push_back(kernel.name);
+    if (!kernel.test_only) known.push_back(kernel.name);
   }
   throw UsageError(fmt::format("unknown kernel \"{}\"{}", name, suggestion(name, known, "known")));
 }
 
 Dispatch dispatch_for(const KernelDesc& kernel, const TuneConfig& config) {
-  if (!kernel.tunable) return {kernel.channels_per_workgroup, {}};
-  // Constant ids are those of shaders/coop_tuned.comp.
+  if (!kernel.tunable) return {kernel.channels_per_workgroup, {}, kernel.flavours.front().name};
   return {config.channels_per_workgroup(),
-          {{0, config.workgroup_size()}, {1, config.threads_per_block}, {2, config.loads_per_step},
-           {3, config.subgroup_reduction ? 1u : 0u}, {4, config.prefetch ? 1u : 0u},
-           {5, config.interleaved ? 1u : 0u}}};
+          {{"workgroup_size", config.workgroup_size()},
+           {"threads_per_block", config.threads_per_block},
+           {"loads_per_step", config.loads_per_step},
+           {"prefetch", config.prefetch ? 1u : 0u},
+           {"interleaved", config.interleaved ? 1u : 0u}},
+          config.subgroup_reduction ? "subgroup" : "shared"};
 }
 
-std::string variant_name(const KernelDesc& kernel, DType dtype, Storage storage) {
-  return fmt::format("{}.{}.{}", kernel.name, to_string(dtype), to_string(storage));
+std::vector<vk_util::SpecializationConstant> specialization(const KernelDesc& kernel, const Dispatch& dispatch,
+                                                            std::int64_t group_size) {
+  std::vector<vk_util::SpecializationConstant> out;
+  for (const auto& [name, id] : kernel.specialization) {
+    if (name == "group_size") {
+      out.push_back({id, static_cast<std::uint32_t>(group_size)});
+      continue;
+    }
+    const auto value = std::find_if(dispatch.constants.begin(), dispatch.constants.end(),
+                                    [&](const auto& c) { return c.first == name; });
+    if (value == dispatch.constants.end()) {
+      throw std::logic_error(fmt::format("kernel {}: no value for specialization constant {}", kernel.name, name));
+    }
+    out.push_back({id, value->second});
+  }
+  return out;
 }
 
-std::vector<std::uint32_t> load_spirv(const KernelDesc& kernel, DType dtype, Storage storage) {
-  return load_spirv(variant_name(kernel, dtype, storage));
+std::string variant_name(const KernelDesc& kernel, DType dtype, Storage storage, std::string_view flavour) {
+  if (flavour.empty()) return fmt::format("{}.{}.{}", kernel.name, to_string(dtype), to_string(storage));
+  return fmt::format("{}.{}.{}.{}", kernel.name, to_string(dtype), to_string(storage), flavour);
+}
+
+std::vector<std::string> variant_names(const KernelDesc& kernel) {
+  std::vector<std::string> out;
+  for (auto dtype : kernel.dtypes) {
+    for (auto storage : kernel.storages) {
+      for (const auto& flavour : kernel.flavours) out.push_back(variant_name(kernel, dtype, storage, flavour.name));
+    }
+  }
+  return out;
+}
+
+std::vector<std::uint32_t> load_spirv(const KernelDesc& kernel, DType dtype, Storage storage, std::string_view flavour) {
+  return load_spirv(variant_name(kernel, dtype, storage, flavour));
 }
 
 std::vector<std::uint32_t> load_spirv(std::string_view name) {
-  for (const auto& [module_name, bytes] : embedded::spirv_modules()) {
-    if (module_name != name) continue;
-    std::vector<std::uint32_t> words(bytes.size() / 4);
-    std::memcpy(words.data(), bytes.data(), words.size() * 4);
-    return words;
+  for (const auto* table : {&embedded::spirv_modules(), test_modules()}) {
+    if (!table) continue;
+    for (const auto& [module_name, bytes] : *table) {
+      if (module_name != name) continue;
+      std::vector<std::uint32_t> words(bytes.size() / 4);
+      std::memcpy(words.data(), bytes.data(), words.size() * 4);
+      return words;
+    }
   }
   throw UnsupportedError(fmt::format("variant {} is not built into this binary", name));
 }
 
-std::string unsupported_reason(const KernelDesc& kernel, DType dtype, Storage storage,
-                               const vk_util::DeviceFeatures& features) {
-  if (kernel.uses_8bit_storage && storage == Storage::bb && !features.storage_buffer_8bit) {
-    return "device lacks storageBuffer8BitAccess (u8vec4 weight loads)";
+std::string unsupported_reason(const KernelDesc& kernel, DType dtype, Storage storage, const vk_util::Context& context,
+                               std::string_view flavour) {
+  if (!contains(kernel.dtypes, dtype) || !contains(kernel.storages, storage)) {
+    return fmt::format("{} has no {} {} variant", kernel.name, to_string(dtype), to_string(storage));
   }
-  if (dtype == DType::fp16 && !features.storage_buffer_16bit) {
-    return "device lacks storageBuffer16BitAccess (fp16 buffers)";
+  std::vector<Feature> needed;
+  for (const auto& r : kernel.requirements) {
+    if ((!r.dtype || *r.dtype == dtype) && (!r.storage || *r.storage == storage)) needed.push_back(r.feature);
+  }
+  if (!flavour.empty()) {
+    for (auto f : kernel.flavour(flavour).features) needed.push_back(f);
+  }
+  for (auto f : needed) {
+    if (!device_has(f, context)) return fmt::format("device lacks {} ({} needs it)", info(f).vulkan_name, kernel.name);
   }
   return {};
 }

@@ -1,5 +1,6 @@
 #pragma once
-// The tunable parameters of coop_tuned (shaders/coop_tuned.comp specialization constants).
+// The tunable parameters of coop_tuned (shaders/coop_tuned.kernel.json: specialization constants and
+// the reduction flavour; kernels::dispatch_for maps them).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,7 +14,7 @@ struct TuneConfig {
   std::uint32_t threads_per_block = 64;     // invocations sharing one 8-channel block along K (power of 2)
   std::uint32_t blocks_per_workgroup = 4;   // 8-channel blocks per workgroup
   std::uint32_t loads_per_step = 4;         // consecutive uvec4 loads in flight per invocation
-  bool subgroup_reduction = true;           // subgroupAdd, else a shared-memory tree
+  bool subgroup_reduction = true;           // subgroupAdd, else a shared-memory tree (a build flavour)
   bool prefetch = false;                    // load the next step's weights before using this step's
   bool interleaved = false;                 // load u of a block's invocations reads consecutive uvec4
 

@@ -24,7 +24,7 @@ Row make_row(const bench::CaseResult& r) {
           fmt::format("{}x{}", r.key.n, r.key.k),
           std::to_string(r.key.group_size),
           r.config ? fmt::format("{} [{}]", r.key.kernel, r.config->to_string()) : r.key.kernel,
-          std::string(to_string(r.key.dtype)),
+          fmt::format("{}{}", to_string(r.key.dtype), kernels::is_extension(r.key.kernel, r.key.dtype) ? " (ext.)" : ""),
           std::string(to_string(r.key.storage)),
           timed ? fmt::format("{:.2f}", r.timing->summary.median * 1e6) : "-",
           timed ? fmt::format("{:.1f}", r.gbps) : "-",

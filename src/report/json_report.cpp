@@ -56,12 +56,16 @@ json config_json(const kernels::TuneConfig& c, const std::string& source) {
           {"interleaved", c.interleaved}};
 }
 
+// null for our own kernels, which reproduce nothing.
+json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
 json result_json(const bench::CaseResult& r) {
   json j = {{"shape", r.key.shape},
             {"n", r.key.n},
             {"k", r.key.k},
             {"group_size", r.key.group_size},
             {"kernel", r.key.kernel},
+            {"reproduces", text_or_null(kernels::reproduces_of(r.key.kernel, r.key.dtype))},
             {"dtype", to_string(r.key.dtype)},
             {"storage", to_string(r.key.storage)},
             {"seed", r.seed},

@@ -77,6 +77,7 @@ DeviceInfo describe(const vk::raii::PhysicalDevice& device, std::uint32_t index)
   info.timestamp_valid_bits = compute_queue_valid_bits(device);
   info.max_storage_buffer_range = props.limits.maxStorageBufferRange;
   info.max_image_dimension_2d = props.limits.maxImageDimension2D;
+  info.max_image_dimension_3d = props.limits.maxImageDimension3D;
   info.max_workgroup_count_x = props.limits.maxComputeWorkGroupCount[0];
   info.max_workgroup_invocations = props.limits.maxComputeWorkGroupInvocations;
 

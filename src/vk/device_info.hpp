@@ -26,6 +26,7 @@ struct DeviceInfo {
   std::uint32_t timestamp_valid_bits = 0;  // of the compute queue family used
   std::uint64_t max_storage_buffer_range = 0;
   std::uint32_t max_image_dimension_2d = 0;
+  std::uint32_t max_image_dimension_3d = 0;
   std::uint32_t max_workgroup_count_x = 0;
   std::uint64_t device_local_bytes = 0;  // largest device-local heap
 };

@@ -62,17 +62,19 @@ std::uint32_t format_texel_bytes(vk::Format format) {
   }
 }
 
-Image2D::Image2D(const Context& context, vk::Format format, std::uint32_t width, std::uint32_t height, bool storage)
-    : format_(format), width_(width), height_(height), texel_bytes_(format_texel_bytes(format)) {
-  const auto limit = context.info().max_image_dimension_2d;
+Image2D::Image2D(const Context& context, vk::Format format, std::uint32_t width, std::uint32_t height, bool storage,
+                 bool three_d)
+    : format_(format), width_(width), height_(height), texel_bytes_(format_texel_bytes(format)), three_d_(three_d) {
+  const auto limit = three_d ? context.info().max_image_dimension_3d : context.info().max_image_dimension_2d;
   if (width == 0 || height == 0 || width > limit || height > limit) {
-    throw UnsupportedError(fmt::format("a {}x{} image exceeds maxImageDimension2D ({})", width, height, limit));
+    throw UnsupportedError(fmt::format("a {}x{} image exceeds maxImageDimension{} ({})", width, height,
+                                       three_d ? "3D" : "2D", limit));
   }
   check_format(context, format, storage);
   using U = vk::ImageUsageFlagBits;
   const vk::ImageUsageFlags usage = U::eTransferDst | U::eTransferSrc | (storage ? U::eStorage : U::eSampled);
   image_ = vk::raii::Image(context.device(),
-                           vk::ImageCreateInfo({}, vk::ImageType::e2D, format, {width, height, 1}, 1, 1,
+                           vk::ImageCreateInfo({}, three_d ? vk::ImageType::e3D : vk::ImageType::e2D, format, {width, height, 1}, 1, 1,
                                                vk::SampleCountFlagBits::e1, vk::ImageTiling::eOptimal, usage,
                                                vk::SharingMode::eExclusive, {}, vk::ImageLayout::eUndefined));
   const auto requirements = image_.getMemoryRequirements();
@@ -85,7 +87,7 @@ Image2D::Image2D(const Context& context, vk::Format format, std::uint32_t width,
   }
   image_.bindMemory(*memory_, 0);
   view_ = vk::raii::ImageView(context.device(),
-                              vk::ImageViewCreateInfo({}, *image_, vk::ImageViewType::e2D, format, {},
+                              vk::ImageViewCreateInfo({}, *image_, three_d ? vk::ImageViewType::e3D : vk::ImageViewType::e2D, format, {},
                                                       {vk::ImageAspectFlagBits::eColor, 0, 1, 0, 1}));
 }
 

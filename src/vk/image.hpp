@@ -1,5 +1,6 @@
 #pragma once
-// 2D images for the texture storage variants (bt, tt). Between transfers images stay in
+// Images for the texture storage variants (bt, tt): 2D for weights, 3D of depth 1 for the tt
+// input and output (ExecuTorch's texture3d tensors). Between transfers images stay in
 // VK_IMAGE_LAYOUT_GENERAL, the one layout in which they can be both sampled (texelFetch) and
 // written (imageStore); transfers use the TRANSFER_*_OPTIMAL layouts.
 #include <cstdint>
@@ -15,8 +16,9 @@ class Commands;
 class Image2D {
  public:
   // Throws UnsupportedError when the device cannot sample (or store to) `format` or the extent
-  // exceeds maxImageDimension2D.
-  Image2D(const Context& context, vk::Format format, std::uint32_t width, std::uint32_t height, bool storage);
+  // exceeds maxImageDimension2D (maxImageDimension3D for a 3D image, which has depth 1).
+  Image2D(const Context& context, vk::Format format, std::uint32_t width, std::uint32_t height, bool storage,
+          bool three_d = false);
 
   vk::Image handle() const { return *image_; }
   vk::ImageView view() const { return *view_; }
@@ -24,11 +26,13 @@ class Image2D {
   std::uint32_t width() const { return width_; }
   std::uint32_t height() const { return height_; }
   std::uint32_t texel_bytes() const { return texel_bytes_; }
+  bool three_d() const { return three_d_; }
   std::uint64_t size_bytes() const { return std::uint64_t(width_) * height_ * texel_bytes_; }
 
  private:
   vk::Format format_;
   std::uint32_t width_, height_, texel_bytes_;
+  bool three_d_;
   vk::raii::Image image_{nullptr};
   vk::raii::DeviceMemory memory_{nullptr};
   vk::raii::ImageView view_{nullptr};

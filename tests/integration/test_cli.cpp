@@ -121,8 +121,26 @@ TEST_F(Cli, ExistingResultFileIsNotOverwritten) {
 }
 
 TEST_F(Cli, ValidationFailureExitsOne) {
-  const auto r = run("--shapes smoke.json --kernels coop_swapped_nibbles" + std::string(kFast));
+  // Test-only kernels exist in the test build of the binary alone.
+  auto r = shell(std::string(QGEMV_TEST_KERNELS_BINARY) + " --shapes smoke.json --kernels coop_swapped_nibbles" +
+                 std::string(kFast));
+  expect_no_validation_messages(r);
   EXPECT_EQ(r.exit_code, 1);
+  r = run("--shapes smoke.json --kernels coop_swapped_nibbles" + std::string(kFast));
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST_F(Cli, ListKernelsShowsRolesWhatTheyReproduceAndNoTestOnlyKernels) {
+  const auto r = run("list-kernels");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("legacy  [baseline]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("coop  [reproduced]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("coop_tuned  [tuned]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("reproduces: ExecuTorch"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("coop_tuned.fp32.bb.shared"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("swapped"), std::string::npos) << r.out;
+  EXPECT_NE(shell(std::string(QGEMV_TEST_KERNELS_BINARY) + " list-kernels").out.find("coop_swapped_nibbles  [test-only]"),
+            std::string::npos);
 }
 
 // The dumped arrays reproduce the reference and the GPU output when recomputed in NumPy.

@@ -1,0 +1,120 @@
+// Parsing of a kernel declaration (shaders/<kernel>.kernel.json). cmake/kernels.cmake reads the
+// same keys to build the variants; docs/kernels.md describes them.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+
+#include "kernels/kernel_table.hpp"
+
+namespace qgemv::kernels {
+namespace {
+
+using nlohmann::json;
+
+const std::set<std::string> kKeys = {"name",     "summary",      "role",          "reproduces",       "source",
+                                     "compiler", "layout",       "channels_per_workgroup", "dtypes", "storages",
+                                     "extension_dtypes", "bindings", "specialization", "tunable", "requires",
+                                     "flavours", "defines",      "test_only_twins"};
+
+Role parse_role(const std::string& text) {
+  if (text == "baseline") return Role::baseline;
+  if (text == "reproduced") return Role::reproduced;
+  if (text == "tuned") return Role::tuned;
+  if (text == "test-only") return Role::test_only;
+  throw std::invalid_argument("role \"" + text + "\" is not baseline, reproduced, tuned or test-only");
+}
+
+quant::Layout parse_layout(const std::string& text) {
+  if (text == "legacy_interleaved") return quant::Layout::legacy_interleaved;
+  if (text == "coop_block4x8") return quant::Layout::coop_block4x8;
+  throw std::invalid_argument("layout \"" + text + "\" is not legacy_interleaved or coop_block4x8");
+}
+
+DType dtype_of(const std::string& text) {
+  if (auto d = parse_dtype(text)) return *d;
+  throw std::invalid_argument("unknown dtype \"" + text + "\"");
+}
+
+Storage storage_of(const std::string& text) {
+  if (auto s = parse_storage(text)) return *s;
+  throw std::invalid_argument("unknown storage \"" + text + "\"");
+}
+
+std::vector<std::pair<std::string, std::uint32_t>> numbered(const json& object) {
+  std::vector<std::pair<std::string, std::uint32_t>> out;
+  for (const auto& [key, value] : object.items()) out.emplace_back(key, value.get<std::uint32_t>());
+  return out;
+}
+
+Requirement parse_requirement(const json& entry) {
+  Requirement r{parse_feature(entry.at("feature").get<std::string>()), {}, {}};
+  const auto when = entry.value("when", std::string("always"));
+  if (when == "always") return r;
+  if (auto d = parse_dtype(when)) {
+    r.dtype = d;
+  } else if (auto s = parse_storage(when)) {
+    r.storage = s;
+  } else {
+    throw std::invalid_argument("\"when\": \"" + when + "\" is not always, a dtype or a storage");
+  }
+  return r;
+}
+
+KernelDesc parse_kernel(const json& doc) {
+  for (const auto& [key, value] : doc.items()) {
+    if (!kKeys.contains(key)) throw std::invalid_argument("unknown key \"" + key + "\"");
+  }
+  KernelDesc k;
+  k.name = doc.at("name").get<std::string>();
+  k.summary = doc.at("summary").get<std::string>();
+  k.role = parse_role(doc.at("role").get<std::string>());
+  k.reproduces = doc.value("reproduces", std::string());
+  k.source = doc.at("source").get<std::string>();
+  k.compiler = doc.at("compiler").get<std::string>();
+  k.layout = parse_layout(doc.at("layout").get<std::string>());
+  k.channels_per_workgroup = doc.at("channels_per_workgroup").get<std::uint32_t>();
+  for (const auto& d : doc.at("dtypes")) k.dtypes.push_back(dtype_of(d.get<std::string>()));
+  for (const auto& s : doc.at("storages")) k.storages.push_back(storage_of(s.get<std::string>()));
+  for (const auto& d : doc.value("extension_dtypes", json::array())) k.extension_dtypes.push_back(dtype_of(d.get<std::string>()));
+  k.bindings = numbered(doc.at("bindings"));
+  for (auto resource : kResources) (void)k.binding(resource);  // every resource needs its binding
+  if (k.bindings.size() != std::size(kResources)) throw std::invalid_argument("bindings beyond weights, qparams, input, output");
+  k.specialization = numbered(doc.value("specialization", json::object()));
+  for (const auto& p : doc.value("tunable", json::array())) k.tunable_parameters.push_back(p.get<std::string>());
+  for (const auto& r : doc.value("requires", json::array())) k.requirements.push_back(parse_requirement(r));
+  for (const auto& f : doc.value("flavours", json::array())) {
+    Flavour flavour{f.at("name").get<std::string>(), {}};
+    for (const auto& r : f.value("requires", json::array())) flavour.features.push_back(parse_feature(r.get<std::string>()));
+    k.flavours.push_back(std::move(flavour));
+  }
+  if (k.flavours.empty()) k.flavours.push_back({});
+  k.tunable = !k.tunable_parameters.empty();
+  k.test_only = k.role == Role::test_only;
+  if (k.role == Role::reproduced && k.reproduces.empty()) throw std::invalid_argument("a reproduced kernel says what it reproduces");
+  return k;
+}
+
+}  // namespace
+
+std::vector<KernelDesc> parse_declaration(std::string_view text, std::string_view origin) {
+  try {
+    const auto doc = json::parse(text);
+    std::vector<KernelDesc> out{parse_kernel(doc)};
+    for (const auto& twin : doc.value("test_only_twins", json::array())) {
+      KernelDesc k = out.front();
+      k.name = twin.at("name").get<std::string>();
+      k.summary = twin.at("summary").get<std::string>() + " (test only)";
+      k.role = Role::test_only;
+      k.test_only = true;
+      k.reproduces.clear();
+      out.push_back(std::move(k));
+    }
+    return out;
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(fmt::format("kernel declaration {}: {}", origin, e.what()));
+  }
+}
+
+}  // namespace qgemv::kernels

@@ -1,0 +1,216 @@
+// Every built SPIR-V module against the kernel declaration it comes from (shaders/*.kernel.json):
+// spirv-cross --reflect gives its bindings and specialization constants, spirv-dis its
+// capabilities. The declaration is the one source of these facts, so a shader that drifts from
+// it (a binding renumbered, a constant id changed, a capability a variant does not declare) fails
+// here instead of on some device.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "kernels/kernel_table.hpp"
+#include "util/error.hpp"
+
+namespace qgemv {
+namespace {
+
+using nlohmann::json;
+
+std::string command_output(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) throw std::runtime_error("cannot run " + command);
+  std::string out;
+  char buffer[4096];
+  while (auto n = std::fread(buffer, 1, sizeof buffer, pipe.get())) out.append(buffer, n);
+  return out;
+}
+
+std::filesystem::path module_path(const std::string& variant) {
+  return std::filesystem::path(QGEMV_SPIRV_DIR) / (variant + ".spv");
+}
+
+json reflect(const std::string& variant) {
+  return json::parse(command_output(std::string(QGEMV_SPIRV_CROSS) + " --reflect " + module_path(variant).string()));
+}
+
+std::set<std::string> capabilities(const std::string& variant) {
+  const auto text = command_output(std::string(QGEMV_SPIRV_DIS) + " " + module_path(variant).string());
+  std::set<std::string> out;
+  std::size_t at = 0;
+  while ((at = text.find("OpCapability ", at)) != std::string::npos) {
+    at += 13;
+    out.insert(text.substr(at, text.find('\n', at) - at));
+  }
+  return out;
+}
+
+std::string_view reflection_list(vk::DescriptorType type) {
+  switch (type) {
+    case vk::DescriptorType::eStorageBuffer: return "ssbos";
+    case vk::DescriptorType::eCombinedImageSampler: return "textures";
+    case vk::DescriptorType::eStorageImage: return "images";
+    default: return "?";
+  }
+}
+
+// Calls `check` for every (kernel, dtype, storage, flavour) the declarations build, test-only
+// kernels included (this is the test build).
+template <typename F>
+void for_each_variant(F check) {
+  for (const auto& kernel : kernels::kernel_table()) {
+    for (auto dtype : kernel.dtypes) {
+      for (auto storage : kernel.storages) {
+        for (const auto& flavour : kernel.flavours) {
+          const auto variant = kernels::variant_name(kernel, dtype, storage, flavour.name);
+          SCOPED_TRACE(variant);
+          check(kernel, dtype, storage, flavour, variant);
+        }
+      }
+    }
+  }
+}
+
+TEST(KernelDeclarations, TheTestBuildHasEveryRoleAndTheTestOnlyTwins) {
+  std::set<kernels::Role> roles;
+  for (const auto& k : kernels::kernel_table()) roles.insert(k.role);
+  EXPECT_EQ(roles.size(), 4u);
+  EXPECT_EQ(kernels::baseline_kernel().name, "legacy");
+  EXPECT_TRUE(kernels::find_kernel("coop_swapped_nibbles").test_only);
+}
+
+TEST(KernelDeclarations, EveryDeclaredVariantIsBuiltAndEmbedded) {
+  for_each_variant([](const auto&, auto, auto, const auto&, const std::string& variant) {
+    EXPECT_TRUE(std::filesystem::exists(module_path(variant)));
+    EXPECT_FALSE(kernels::load_spirv(variant).empty());
+  });
+}
+
+TEST(KernelDeclarations, BindingsMatchTheDeclaration) {
+  for_each_variant([](const kernels::KernelDesc& kernel, DType, Storage storage, const auto&, const std::string& variant) {
+    const auto reflection = reflect(variant);
+    std::set<std::uint32_t> bound;
+    for (const auto* list : {"ssbos", "textures", "images"}) {
+      for (const auto& r : reflection.value(list, json::array())) {
+        EXPECT_EQ(r.at("set").get<int>(), 0);
+        bound.insert(r.at("binding").get<std::uint32_t>());
+        // ExecuTorch's generator declares every resource restrict; ours do too.
+        if (std::string_view(list) != "textures") EXPECT_TRUE(r.value("restrict", false)) << list;
+      }
+    }
+    std::set<std::uint32_t> declared;
+    for (auto resource : kernels::kResources) {
+      const auto binding = kernel.binding(resource);
+      declared.insert(binding);
+      const auto list = reflection_list(kernels::descriptor_type(resource, storage));
+      bool found = false;
+      for (const auto& r : reflection.value(std::string(list), json::array())) found |= r.at("binding") == binding;
+      EXPECT_TRUE(found) << resource << " is not a " << list << " entry at binding " << binding;
+    }
+    EXPECT_EQ(bound, declared);
+  });
+}
+
+TEST(KernelDeclarations, SpecializationConstantIdsMatchTheDeclaration) {
+  for_each_variant([](const kernels::KernelDesc& kernel, DType, Storage, const auto&, const std::string& variant) {
+    const auto reflection = reflect(variant);
+    std::set<std::uint32_t> in_module;
+    for (const auto& c : reflection.value("specialization_constants", json::array())) {
+      in_module.insert(c.at("id").get<std::uint32_t>());
+    }
+    // A specialised workgroup size is reflected on the entry point, not as a constant.
+    const auto& entry = reflection.at("entryPoints").at(0);
+    for (int axis = 0; axis < 3; ++axis) {
+      if (entry.at("workgroup_size_is_spec_constant_id").at(axis).get<bool>()) {
+        in_module.insert(entry.at("workgroup_size").at(axis).get<std::uint32_t>());
+      }
+    }
+    std::set<std::uint32_t> declared;
+    for (const auto& [name, id] : kernel.specialization) declared.insert(id);
+    EXPECT_EQ(in_module, declared);
+  });
+}
+
+TEST(KernelDeclarations, ReproducedKernelsSpecialiseTheGroupSize) {
+  int reproduced = 0;
+  for_each_variant([&](const kernels::KernelDesc& kernel, DType, Storage, const auto&, const std::string& variant) {
+    if (kernel.reproduces.empty()) return;
+    ++reproduced;
+    const auto declared = std::find_if(kernel.specialization.begin(), kernel.specialization.end(),
+                                       [](const auto& c) { return c.first == "group_size"; });
+    ASSERT_NE(declared, kernel.specialization.end());
+    bool found = false;
+    for (const auto& c : reflect(variant).value("specialization_constants", json::array())) {
+      found |= c.at("id").get<std::uint32_t>() == declared->second;
+    }
+    EXPECT_TRUE(found) << "no specialization constant with the group size's id " << declared->second;
+  });
+  EXPECT_GE(reproduced, 12);  // legacy and coop, 2 dtypes x 3 storages each
+}
+
+TEST(KernelDeclarations, CapabilitiesAreExactlyTheDeclaredFeatures) {
+  for_each_variant([](const kernels::KernelDesc& kernel, DType dtype, Storage storage, const kernels::Flavour& flavour,
+                      const std::string& variant) {
+    std::set<kernels::Feature> declared(flavour.features.begin(), flavour.features.end());
+    for (const auto& r : kernel.requirements) {
+      if ((!r.dtype || *r.dtype == dtype) && (!r.storage || *r.storage == storage)) declared.insert(r.feature);
+    }
+    const auto caps = capabilities(variant);
+    for (const auto& f : kernels::feature_infos()) {
+      EXPECT_EQ(caps.contains(std::string(f.spirv_capability)), declared.contains(f.feature)) << f.name;
+    }
+  });
+}
+
+TEST(KernelDeclarations, CoopTunedHasAFlavourForEveryVulkan11Device) {
+  const auto& tuned = kernels::find_kernel("coop_tuned");
+  EXPECT_TRUE(tuned.flavour("shared").features.empty());
+  EXPECT_FALSE(capabilities("coop_tuned.fp32.bb.shared").contains("GroupNonUniformArithmetic"));
+  EXPECT_TRUE(capabilities("coop_tuned.fp32.bb.subgroup").contains("GroupNonUniformArithmetic"));
+}
+
+TEST(KernelDeclarations, MalformedDeclarationsAreRejectedWithTheirOrigin) {
+  const std::string good = R"({"name": "x", "summary": "s", "role": "tuned", "source": "x.comp",
+      "compiler": "glslc -O", "layout": "coop_block4x8", "channels_per_workgroup": 8, "dtypes": ["fp32"],
+      "storages": ["bb"], "bindings": {"weights": 0, "qparams": 1, "input": 2, "output": 3}})";
+  EXPECT_EQ(kernels::parse_declaration(good, "x").size(), 1u);
+  auto broken = json::parse(good);
+  broken["bindings"].erase("output");
+  EXPECT_THROW(kernels::parse_declaration(broken.dump(), "x"), std::invalid_argument);
+  broken = json::parse(good);
+  broken["role"] = "reproduced";  // without "reproduces"
+  EXPECT_THROW(kernels::parse_declaration(broken.dump(), "x"), std::invalid_argument);
+  broken = json::parse(good);
+  broken["requires"] = json::array({{{"feature", "warp_drive"}}});
+  try {
+    kernels::parse_declaration(broken.dump(), "shaders/x.kernel.json");
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("shaders/x.kernel.json"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("warp_drive"), std::string::npos);
+  }
+}
+
+TEST(KernelDeclarations, FindKernelNeverOffersTestOnlyKernels) {
+  try {
+    kernels::find_kernel("nope");
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()).find("swapped"), std::string::npos) << e.what();
+  }
+}
+
+TEST(KernelDeclarations, Fp16OfReproducedKernelsIsMarkedAsAnExtension) {
+  EXPECT_TRUE(kernels::is_extension("coop", DType::fp16));
+  EXPECT_FALSE(kernels::is_extension("coop", DType::fp32));
+  EXPECT_FALSE(kernels::is_extension("coop_tuned", DType::fp16));
+  EXPECT_NE(kernels::reproduces_of("coop", DType::fp16).find("extension"), std::string::npos);
+  EXPECT_NE(kernels::reproduces_of("legacy", DType::fp32).find("ExecuTorch"), std::string::npos);
+  EXPECT_TRUE(kernels::reproduces_of("coop_tuned", DType::fp32).empty());
+}
+
+}  // namespace
+}  // namespace qgemv
