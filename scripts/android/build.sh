@@ -159,9 +159,10 @@ need_header vulkan/vulkan_core.h libvulkan-dev
 need_header fmt/format.h libfmt-dev
 need_header CLI/CLI.hpp libcli11-dev
 need_header nlohmann/json.hpp nlohmann-json3-dev
+need_header spirv/unified1/spirv.hpp spirv-headers
 # vulkan/ with its own C headers (Vulkan-Hpp checks VK_HEADER_VERSION, so the NDK's older
 # vulkan_core.h must not be mixed in; these links come before the sysroot in the search order).
-for dir in vulkan vk_video fmt CLI nlohmann; do
+for dir in vulkan vk_video fmt CLI nlohmann spirv; do
   [[ -d $host_include/$dir ]] && ln -s "$host_include/$dir" "$deps/include/$dir"
 done
 
@@ -200,7 +201,7 @@ write_package CLI11 CLI11::CLI11 "$cli_version"
 
 cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DQGEMV_BUILD_TESTS=OFF \
   "${toolchain_args[@]}" \
-  -DVULKAN_HPP_INCLUDE_DIR="$deps/include" -DFMT_INCLUDE_DIR="$deps/include" \
+  -DVULKAN_HPP_INCLUDE_DIR="$deps/include" -DFMT_INCLUDE_DIR="$deps/include" -DSPIRV_HEADERS_INCLUDE_DIR="$deps/include" \
   -Dnlohmann_json_DIR="$deps/cmake/nlohmann_json" -DCLI11_DIR="$deps/cmake/CLI11" \
   ${extra[@]+"${extra[@]}"}
 cmake --build "$build_dir" -j"$jobs" --target qgemv-bench

@@ -14,6 +14,7 @@
 #include "bench/sweep.hpp"
 #include "cli/compare_command.hpp"
 #include "cli/list_kernels_command.hpp"
+#include "cli/explain_command.hpp"
 #include "cli/options.hpp"
 #include "cli/plan.hpp"
 #include "report/console_report.hpp"
@@ -159,6 +160,8 @@ int run_app(int argc, char** argv) {
       case Command::list_devices: return list_devices(options);
       case Command::compare: return compare_command(options.compare);
       case Command::list_kernels: return list_kernels_command();
+      case Command::explain:
+        return explain_command(options.explain, options.validation_layer, options.command_line, utc_now());
       case Command::run: return run_sweep_command(options);
     }
   } catch (const UsageError& e) {

@@ -121,6 +121,21 @@ Options parse_options(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "markdown", "json"}))
       ->capture_default_str();
 
+  auto* explain = app.add_subcommand(
+      "explain", "census of each shader's inner loop per 32 weights (from its SPIR-V) and the driver's statistics");
+  auto& e = o.explain;
+  explain->add_option("--kernels", e.kernels, "kernels to explain, comma separated (default: every shipped kernel)")
+      ->delimiter(',');
+  explain->add_option("--dtype", e.dtypes, "fp32 and/or fp16, comma separated")->delimiter(',')->capture_default_str();
+  explain->add_option("--storage", e.storages, "bb, bt and/or tt, comma separated")->delimiter(',')->capture_default_str();
+  explain->add_option("--device", e.device, "device index or a substring of its name (default: the best device)");
+  explain->add_flag("--verbose", e.verbose, "also the driver's internal representations of each pipeline");
+  explain->add_flag("--no-driver", e.no_driver, "the SPIR-V census only: no Vulkan device is opened");
+  explain->add_option("--out", e.out, "write the explanation as JSON to this file (never overwritten without --force)");
+  explain->add_flag("--force", e.force, "allow --out to replace an existing file");
+  explain->add_flag("--quiet", e.quiet, "print nothing but errors");
+  explain->add_flag("--validation-layer", o.validation_layer, "enable VK_LAYER_KHRONOS_validation");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -145,6 +160,7 @@ Options parse_options(int argc, char** argv) {
   if (list->parsed()) o.command = Command::list_devices;
   if (compare->parsed()) o.command = Command::compare;
   if (list_kernels->parsed()) o.command = Command::list_kernels;
+  if (explain->parsed()) o.command = Command::explain;
   return o;
 }
 

@@ -6,7 +6,7 @@
 
 namespace qgemv::cli {
 
-enum class Command { run, list_devices, compare, list_kernels, exit_now };
+enum class Command { run, list_devices, compare, list_kernels, explain, exit_now };
 
 // `qgemv-bench compare BASE.json NEW.json`: strings here, interpreted by the compare command.
 struct CompareArgs {
@@ -18,6 +18,19 @@ struct CompareArgs {
   bool allow_missing = false;
   bool allow_device_change = false;
   std::string format = "text";
+};
+
+// `qgemv-bench explain`: what each shader's inner loop executes per 32 weights.
+struct ExplainArgs {
+  std::vector<std::string> kernels;  // empty: every non-test kernel
+  std::vector<std::string> dtypes = {"fp32", "fp16"};
+  std::vector<std::string> storages = {"bb", "bt", "tt"};
+  std::string device;
+  bool verbose = false;
+  bool no_driver = false;
+  std::string out;
+  bool force = false;
+  bool quiet = false;
 };
 
 struct Options {
@@ -49,6 +62,7 @@ struct Options {
   std::uint64_t max_binding_mib = 0;
   std::string command_line;
   CompareArgs compare;
+  ExplainArgs explain;
 };
 
 // Parses argv; prints help/version/parse errors itself (those set Command::exit_now).

@@ -99,4 +99,19 @@ bench::SweepPlan make_plan(const Options& o) {
   return plan;
 }
 
+std::vector<const kernels::KernelDesc*> parse_kernels(const std::vector<std::string>& names) {
+  if (names.empty()) return kernels::default_kernels();
+  std::vector<const kernels::KernelDesc*> out;
+  for (const auto& name : names) out.push_back(&kernels::find_kernel(name));
+  return out;
+}
+
+std::vector<DType> parse_dtypes(const std::vector<std::string>& names) {
+  return parse_list<DType>(names, "--dtype", parse_dtype);
+}
+
+std::vector<Storage> parse_storages(const std::vector<std::string>& names) {
+  return parse_list<Storage>(names, "--storage", parse_storage);
+}
+
 }  // namespace qgemv::cli

@@ -64,6 +64,15 @@ bool has_device_extension(const vk::raii::PhysicalDevice& device, std::string_vi
   return false;
 }
 
+bool pipeline_executable_info_supported(const vk::raii::PhysicalDevice& device,
+                                        const vk::raii::InstanceDispatcher& dispatcher) {
+  vk::PhysicalDevicePipelineExecutablePropertiesFeaturesKHR supported;
+  vk::PhysicalDeviceFeatures2 query;
+  query.pNext = &supported;
+  (*device).getFeatures2(&query, dispatcher);
+  return supported.pipelineExecutableInfo;
+}
+
 }  // namespace
 
 std::vector<std::string> DeviceFeatures::enabled_names() const {
@@ -73,6 +82,7 @@ std::vector<std::string> DeviceFeatures::enabled_names() const {
   if (shader_int8) names.emplace_back("shaderInt8");
   if (shader_float16) names.emplace_back("shaderFloat16");
   if (timestamps) names.emplace_back("timestamps");
+  if (pipeline_executable_info) names.emplace_back("pipelineExecutableInfo");
   return names;
 }
 
@@ -206,6 +216,16 @@ Context::Context(const ContextOptions& options)
   tail = &enable16.pNext;
   if (has8) { *tail = &enable8; tail = &enable8.pNext; }
   if (has_f16i8) { *tail = &enable_f16i8; tail = &enable_f16i8.pNext; }
+  // The driver's own statistics of a pipeline (`explain`).
+  vk::PhysicalDevicePipelineExecutablePropertiesFeaturesKHR enable_executable_info(VK_TRUE);
+  if (options.pipeline_executable_info &&
+      has_device_extension(physical_, VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME) &&
+      pipeline_executable_info_supported(physical_, *instance_->get().getDispatcher())) {
+    extensions.push_back(VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME);
+    *tail = &enable_executable_info;
+    tail = &enable_executable_info.pNext;
+    features_.pipeline_executable_info = true;
+  }
 
   const float priority = 1.0f;
   vk::DeviceQueueCreateInfo queue_info({}, queue_family_, 1, &priority);

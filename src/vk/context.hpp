@@ -18,6 +18,8 @@ struct ContextOptions {
   // Longest wait for one submission before it counts as hung (0: no limit). Generous, since one
   // submission can hold 16 timed dispatches of lm_head on a CPU driver.
   double submit_timeout_s = 60;
+  // Enable VK_KHR_pipeline_executable_properties where the device has it (`explain`).
+  bool pipeline_executable_info = false;
 };
 
 // Messages of the validation layer (warnings and errors); a test fails when any arrive.
@@ -35,6 +37,7 @@ struct DeviceFeatures {
   bool shader_int8 = false;
   bool shader_float16 = false;
   bool timestamps = false;  // compute queue has timestampValidBits > 0
+  bool pipeline_executable_info = false;  // VK_KHR_pipeline_executable_properties, when asked for
 
   std::vector<std::string> enabled_names() const;
 };

@@ -34,7 +34,7 @@ ComputePipeline::ComputePipeline(const Context& context, const PipelineDesc& des
   vk::SpecializationInfo specialization(entries, vk::ArrayProxyNoTemporaries<const std::uint32_t>(values));
   vk::PipelineShaderStageCreateInfo stage({}, vk::ShaderStageFlagBits::eCompute, *module_, "main",
                                           entries.empty() ? nullptr : &specialization);
-  pipeline_ = vk::raii::Pipeline(device, nullptr, vk::ComputePipelineCreateInfo({}, stage, *layout_));
+  pipeline_ = vk::raii::Pipeline(device, nullptr, vk::ComputePipelineCreateInfo(desc.create_flags, stage, *layout_));
 
   std::vector<vk::DescriptorPoolSize> sizes;
   for (const auto& [type, count] : type_counts) sizes.emplace_back(type, count);

@@ -20,6 +20,7 @@ struct PipelineDesc {
   std::uint32_t push_constant_bytes = 0;
   std::vector<SpecializationConstant> specialization;
   std::uint32_t descriptor_sets = 1;
+  vk::PipelineCreateFlags create_flags{};  // e.g. capture statistics (`explain`)
 };
 
 class ComputePipeline {
@@ -37,6 +38,8 @@ class ComputePipeline {
   // Binds pipeline + set `set`, pushes constants and dispatches.
   void dispatch(const vk::raii::CommandBuffer& cmd, std::uint32_t set, std::span<const std::uint8_t> push,
                 std::uint32_t groups_x) const;
+
+  vk::Pipeline handle() const { return *pipeline_; }
 
  private:
   const Context& context_;
