@@ -336,6 +336,9 @@ elif ((resume)); then
     fi
   done
   runs=$(adb_ shell "ls $device_dir/runs 2>/dev/null" | tr -d '\r' | xargs) || runs=""
+  if [[ " $runs " == *" $run_id "* ]]; then
+    die "run $run_id on $serial was never started (run.sh stopped while setting it up): start it again without --resume, after: adb -s $serial shell rm -rf $run_dir"
+  fi
   die "no run $run_id on $serial (runs there: ${runs:-none})"
 else
   local_shapes=""

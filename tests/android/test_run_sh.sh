@@ -14,6 +14,8 @@ repo=$(cd "$here/../.." && pwd)
 run_sh=$repo/scripts/android/run.sh
 group=${1:-}
 bench=${2:-}
+# Absolute: stand-in binaries written by the tests run it from the phone's folder.
+[[ -z $bench || $bench == /* ]] || bench=$PWD/$bench
 fast=(--repetitions 3 --warmup 1)
 
 tmp=$(mktemp -d)
