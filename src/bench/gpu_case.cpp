@@ -37,8 +37,6 @@ std::unique_ptr<vk_util::Buffer> device_buffer(vk_util::Context& context, vk_uti
 
 }  // namespace
 
-std::vector<DescriptorType> descriptor_types(Storage storage) { return bindings(storage); }
-
 GpuCase::GpuCase(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,
                  const kernels::KernelDesc& kernel, const kernels::Dispatch& dispatch, Storage storage,
                  const SplitPlan& plan, std::uint32_t copies)

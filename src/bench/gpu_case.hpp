@@ -18,9 +18,6 @@
 
 namespace qgemv::bench {
 
-// Descriptor type of each binding of a GEMV kernel (binding numbers of shaders/common.glsl).
-std::vector<vk::DescriptorType> descriptor_types(Storage storage);
-
 class GpuCase {
  public:
   GpuCase(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "bench/gpu_case.hpp"
+#include "kernels/kernel_table.hpp"
 #include "util/error.hpp"
 #include "vk/pipeline.hpp"
 
@@ -10,6 +10,7 @@ namespace qgemv::explain {
 namespace {
 
 constexpr double kWeightsPerBlock = 32;
+constexpr std::int64_t kKnownGroupSize = 128;
 
 void add_notes(VariantExplanation& v, const SpirvModule& module) {
   const auto& census = v.census;
@@ -45,13 +46,17 @@ VariantExplanation explain_variant(const kernels::KernelDesc& kernel, DType dtyp
   v.kernel = &kernel;
   v.dtype = dtype;
   v.storage = storage;
-  v.module = kernels::variant_name(kernel, dtype, storage);
+
   if (kernel.tunable) v.tune_config = kernels::TuneConfig{}.to_string();
-  for (const auto& c : kernels::dispatch_for(kernel, kernels::TuneConfig{}).specialization) {
-    v.specialization[c.id] = c.value;
-  }
-  const SpirvModule module(kernels::load_spirv(kernel, dtype, storage));
-  v.census = census_inner_loop(module, Bindings{}, v.specialization);
+  // The census does not depend on the group size; 128 stands in for it (the shipped models' value).
+  const auto dispatch = kernels::dispatch_for(kernel, kernels::TuneConfig{});
+  for (const auto& c : kernels::specialization(kernel, dispatch, kKnownGroupSize)) v.specialization[c.id] = c.value;
+  v.flavour = dispatch.flavour;
+  v.module = kernels::variant_name(kernel, dtype, storage, v.flavour);
+  const SpirvModule module(kernels::load_spirv(kernel, dtype, storage, v.flavour));
+  const Bindings bindings{kernel.binding("weights"), kernel.binding("qparams"), kernel.binding("input"),
+                          kernel.binding("output")};
+  v.census = census_inner_loop(module, bindings, v.specialization);
   v.totals = module_totals(module);
   v.weights_per_load = weights_per_load(kernel.layout);
   if (!v.census.found) {
@@ -88,12 +93,12 @@ Explanation run_explain(const ExplainOptions& options) {
   }
   out.driver_statistics = "available";
   for (auto& v : out.variants) {
-    v.driver_skipped = kernels::unsupported_reason(*v.kernel, v.dtype, v.storage, context.features());
+    v.driver_skipped = kernels::unsupported_reason(*v.kernel, v.dtype, v.storage, context, v.flavour);
     if (!v.driver_skipped.empty()) continue;
-    const auto spirv = kernels::load_spirv(*v.kernel, v.dtype, v.storage);
+    const auto spirv = kernels::load_spirv(*v.kernel, v.dtype, v.storage, v.flavour);
     std::vector<vk_util::SpecializationConstant> constants;
     for (const auto& [id, value] : v.specialization) constants.push_back({id, value});
-    vk_util::PipelineDesc desc{spirv, bench::descriptor_types(v.storage), sizeof(kernels::PushConstants), constants,
+    vk_util::PipelineDesc desc{spirv, kernels::descriptor_layout(*v.kernel, v.storage), sizeof(kernels::PushConstants), constants,
                                1, capture_flags(options.representations)};
     const vk_util::ComputePipeline pipeline(context, desc);
     v.driver = pipeline_executables(context, pipeline.handle(), options.representations);

@@ -30,6 +30,7 @@ struct VariantExplanation {
   Storage storage = Storage::bb;
   std::string module;              // embedded module name, e.g. "coop.fp32.bb"
   std::string tune_config;         // tunable kernels: the configuration its constants come from
+  std::string flavour;             // the kernel's build flavour dispatched by default ("" if none)
   Specialization specialization;   // SpecId -> value, as the tool dispatches it by default
   LoopCensus census;
   ModuleTotals totals;
