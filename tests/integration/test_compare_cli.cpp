@@ -97,7 +97,7 @@ TEST_F(CompareCli, FewSamplesSayThresholdOnly) {
   const auto r = compare(base, slower);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_TRUE(contains(row(r.out, "tile"), "n/a REGRESSION (threshold only)")) << r.out;
-  EXPECT_TRUE(contains(r.out, "p-value n/a: fewer than 9 samples on a side, so the threshold alone decides")) << r.out;
+  EXPECT_TRUE(contains(r.out, "p-value n/a: fewer than 9 repetitions on a side")) << r.out;
 }
 
 TEST_F(CompareCli, MissingCaseFailsUnlessAllowed) {

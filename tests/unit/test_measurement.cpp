@@ -1,4 +1,4 @@
-// Measurement arithmetic: cold-cache rotation sizing, adaptive batch sizes, per-token totals,
+// Measurement arithmetic: cold-cache rotation sizing, repetition batch sizes, warm-up agreement, per-token totals,
 // tuning search space and the tuning file.
 #include <gtest/gtest.h>
 
@@ -25,15 +25,26 @@ TEST(ColdCache, CopiesCoverTheTargetFootprint) {
   EXPECT_EQ(cold_cache_copies(4096, 256ull << 20), bench::kMaxColdCacheCopies);  // capped
 }
 
-TEST(AdaptiveTiming, BatchSizeFollowsMissingSamplesAndTime) {
+TEST(Repetitions, BatchHoldsMinTimeOfDispatchesWithinTheTimeCap) {
   bench::TimingSettings s;
-  s.min_samples = 100;
-  s.min_time_s = 0.25;
-  EXPECT_EQ(bench::next_batch_size(0, 0.0, s, 16), 16);
-  EXPECT_EQ(bench::next_batch_size(96, 0.5, s, 16), 4);  // 4 samples missing, time reached
-  // 100 samples of 1 ms: 0.15 s of GPU time missing = 150 more samples, capped by the batch.
-  EXPECT_EQ(bench::next_batch_size(100, 0.1, s, 16), 16);
-  EXPECT_EQ(bench::next_batch_size(100, 0.245, s, 16), 3);  // 2.45 ms per sample, 5 ms missing
+  s.repetitions = 10;
+  s.min_time_s = 0.02;
+  s.max_time_s = 3.0;
+  EXPECT_EQ(bench::dispatches_per_repetition(1e-3, s), 20);   // 20 ms at 1 ms per dispatch
+  EXPECT_EQ(bench::dispatches_per_repetition(3e-3, s), 7);    // rounds up
+  EXPECT_EQ(bench::dispatches_per_repetition(1e-7, s), bench::kMaxDispatchesPerRepetition);
+  EXPECT_EQ(bench::dispatches_per_repetition(0.5, s), 1);     // a slow CPU driver: one dispatch each
+  EXPECT_EQ(bench::dispatches_per_repetition(0, s), 1);
+  // 10 repetitions of 20 dispatches of 10 ms would be 2 s, over half the 3 s cap: 15 each.
+  EXPECT_EQ(bench::dispatches_per_repetition(10e-3, s), 15);
+}
+
+TEST(Warmup, SuccessiveBatchesAgreeWithinTheTolerance) {
+  EXPECT_TRUE(bench::warm(100, 104, 0.05));
+  EXPECT_TRUE(bench::warm(104, 100, 0.05));
+  EXPECT_FALSE(bench::warm(100, 106, 0.05));
+  EXPECT_FALSE(bench::warm(700, 188, 0.05));  // an idle GPU clocking up is not warm
+  EXPECT_FALSE(bench::warm(0, 0, 0.05));
 }
 
 TEST(ModelView, SumsMedianTimesCountsAndBytesPerVariant) {
