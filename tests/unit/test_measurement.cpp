@@ -8,6 +8,8 @@
 
 #include "bench/cold_cache.hpp"
 #include "bench/model_view.hpp"
+#include "bench/speedup.hpp"
+#include "bench/sweep.hpp"
 #include "bench/timing.hpp"
 #include "bench/tuning.hpp"
 #include "kernels/tune_config.hpp"
@@ -45,6 +47,36 @@ TEST(Warmup, SuccessiveBatchesAgreeWithinTheTolerance) {
   EXPECT_FALSE(bench::warm(100, 106, 0.05));
   EXPECT_FALSE(bench::warm(700, 188, 0.05));  // an idle GPU clocking up is not warm
   EXPECT_FALSE(bench::warm(0, 0, 0.05));
+}
+
+// speedup_vs_legacy pairs repetition i of the baseline with repetition i of the variant, so a
+// machine slowed during one repetition slows both sides of that ratio.
+TEST(PairedSpeedup, RatioPerRepetitionIndexAndItsMedian) {
+  auto result = [](const char* kernel, std::vector<double> reps_us, std::size_t group) {
+    bench::CaseResult r;
+    r.key = {"tile", 64, 256, 64, kernel, DType::fp32, Storage::bb};
+    r.status = bench::Status::ok;
+    r.interleave_group = group;
+    bench::Timing t;
+    for (double us : reps_us) t.repetitions.push_back({us * 1e-6, 10});
+    t.summary = bench::summarize(t.repetition_seconds());
+    r.timing = t;
+    return r;
+  };
+  // Repetition 3 ran while the machine was twice as busy: both sides doubled.
+  std::vector<bench::CaseResult> results = {result("legacy", {100, 100, 200, 100, 100, 100}, 1),
+                                            result("coop", {50, 50, 100, 50, 50, 50}, 1),
+                                            result("coop_tuned", {40, 40, 40, 40, 40, 40}, 2)};
+  bench::fill_speedups(results);
+  ASSERT_TRUE(results[1].speedup.has_value());
+  EXPECT_EQ(results[1].speedup->ratios, std::vector<double>(6, 2.0));
+  EXPECT_EQ(*results[1].speedup_vs_legacy, 2.0);
+  EXPECT_EQ(results[1].speedup->summary.stddev, 0.0);
+  EXPECT_TRUE(results[1].speedup->paired);
+  EXPECT_EQ(results[1].speedup->baseline, bench::baseline_kernel_name());
+  EXPECT_FALSE(results[2].speedup->paired);  // another group: measured at another time
+  EXPECT_EQ(*results[2].speedup_vs_legacy, 2.5);
+  EXPECT_EQ(*results[0].speedup_vs_legacy, 1.0);
 }
 
 TEST(ModelView, SumsMedianTimesCountsAndBytesPerVariant) {
