@@ -69,14 +69,15 @@ TEST(PairedSpeedup, RatioPerRepetitionIndexAndItsMedian) {
                                             result("coop_tuned", {40, 40, 40, 40, 40, 40}, 2)};
   bench::fill_speedups(results);
   ASSERT_TRUE(results[1].speedup.has_value());
-  EXPECT_EQ(results[1].speedup->ratios, std::vector<double>(6, 2.0));
-  EXPECT_EQ(*results[1].speedup_vs_legacy, 2.0);
-  EXPECT_EQ(results[1].speedup->summary.stddev, 0.0);
+  ASSERT_EQ(results[1].speedup->ratios.size(), 6u);
+  for (double ratio : results[1].speedup->ratios) EXPECT_DOUBLE_EQ(ratio, 2.0);
+  EXPECT_DOUBLE_EQ(*results[1].speedup_vs_legacy, 2.0);
+  EXPECT_NEAR(results[1].speedup->summary.stddev, 0.0, 1e-12);
   EXPECT_TRUE(results[1].speedup->paired);
   EXPECT_EQ(results[1].speedup->baseline, bench::baseline_kernel_name());
   EXPECT_FALSE(results[2].speedup->paired);  // another group: measured at another time
-  EXPECT_EQ(*results[2].speedup_vs_legacy, 2.5);
-  EXPECT_EQ(*results[0].speedup_vs_legacy, 1.0);
+  EXPECT_DOUBLE_EQ(*results[2].speedup_vs_legacy, 2.5);
+  EXPECT_DOUBLE_EQ(*results[0].speedup_vs_legacy, 1.0);
 }
 
 TEST(ModelView, SumsMedianTimesCountsAndBytesPerVariant) {
