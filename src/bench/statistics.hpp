@@ -23,10 +23,9 @@ struct Summary {
 // Throws std::invalid_argument on an empty span.
 Summary summarize(std::span<const double> values);
 
-// Whether a series of repetitions looks stationary (docs/measurement.md, "Drift"). Unstable when
-// its first and last thirds do not overlap (every repetition of one lies above every repetition
-// of the other) and their medians differ by more than kDriftTolerance of the overall median, or
-// when its minimum lies more than kLowOutlierTolerance below the median.
+// Stationarity of repetitions (docs/measurement.md, "Drift"): unstable when the first and last thirds
+// do not overlap and their medians differ by more than kDriftTolerance of the median, or when the
+// minimum lies more than kLowOutlierTolerance below the median.
 inline constexpr double kDriftTolerance = 0.05;
 inline constexpr double kLowOutlierTolerance = 0.20;
 inline constexpr std::size_t kMinRepetitionsForDrift = 6;
