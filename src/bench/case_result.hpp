@@ -25,12 +25,43 @@ struct CaseKey {
   Storage storage = Storage::bb;
 };
 
+// One independent measurement: a batch of back-to-back timestamped dispatches.
+struct Repetition {
+  double seconds = 0;            // mean time PER DISPATCH over the batch
+  std::int64_t dispatches = 0;   // dispatches in the batch
+};
+
+// Warm-up before the first repetition: until two successive batch means agree, or a time bound.
+struct Warmup {
+  std::int64_t dispatches = 0;
+  double seconds = 0;      // wall time spent warming up
+  bool converged = false;  // false: the bound ended it first
+};
+
 struct Timing {
-  std::string timer;                 // "gpu" (timestamp queries) or "host" (fallback)
-  std::vector<double> samples_s;     // one per timed dispatch, seconds
-  Summary summary;                   // of samples_s
-  std::vector<double> host_batch_s;  // host wall time per dispatch, one value per submitted batch
-  Summary host_summary;
+  std::string timer;                    // "gpu" (timestamp queries) or "host" (fallback)
+  std::vector<Repetition> repetitions;  // the independent measurements
+  Summary summary;                      // over repetitions[i].seconds
+  std::vector<double> samples_s;        // raw per-dispatch samples: only with --samples (capped), else empty
+  Summary host_summary;                 // host wall time per dispatch, over repetitions
+  Warmup warmup;
+  Stability stability;                  // of the repetitions, after any re-measurement
+  bool remeasured = false;              // the first set of repetitions was unstable and was replaced
+
+  std::vector<double> repetition_seconds() const {
+    std::vector<double> out;
+    for (const auto& r : repetitions) out.push_back(r.seconds);
+    return out;
+  }
+};
+
+// speedup_vs_legacy from paired repetitions: ratio i = baseline repetition i / this repetition i.
+struct Speedup {
+  std::string baseline;           // the baseline kernel's name
+  std::vector<double> ratios;     // one per repetition index both have
+  Summary summary;                // of ratios
+  Stability stability;            // of ratios
+  bool paired = true;             // false: the two were measured one after the other, not interleaved
 };
 
 struct Bytes {
@@ -57,7 +88,12 @@ struct CaseResult {
   Bytes bytes;
   double gbps = 0;  // bytes.total() / median GPU time, 1e9 bytes per second
   std::optional<reference::ValidationResult> validation;
-  std::optional<double> speedup_vs_legacy;  // legacy median / this median, same dtype and storage
+  std::optional<double> speedup_vs_legacy;  // median of speedup->ratios, same shape, dtype and storage
+  std::optional<Speedup> speedup;
+  std::size_t interleave_group = 0;  // variants with the same nonzero id had their repetitions alternated
+
+  // Unstable after re-measurement: its numbers are not to be reported as fact.
+  bool unstable() const { return timing && timing->stability.unstable; }
 };
 
 }  // namespace qgemv::bench

@@ -73,12 +73,13 @@ PreparedCase::PreparedCase(vk_util::Context& context, vk_util::Commands& command
 
 PreparedCase::~PreparedCase() = default;
 
-CaseResult PreparedCase::run(const std::optional<kernels::TuneConfig>& config, const TimingSettings& timing) {
+CaseResult PreparedCase::validate(const std::optional<kernels::TuneConfig>& config) {
   CaseResult result;
   result.key = make_key(problem_, kernel_, storage_);
   result.seed = problem_.seed();
   result.bytes = count_bytes(problem_);
   result.slices = slices_;
+  result.status = Status::ok;
   const auto& shape = problem_.shape();
   if (kernel_.tunable) {
     result.config = config ? *config : kernels::heuristic_config(shape.n, shape.k, shape.group_size, context_.info());
@@ -95,16 +96,44 @@ CaseResult PreparedCase::run(const std::optional<kernels::TuneConfig>& config, c
     if (settings_.validate) result.validation = reference::validate(y, *problem_.reference(), problem_.dtype(), shape.k);
     if (settings_.dump_dir) report::dump_case(*settings_.dump_dir, problem_, result.key, y);
   }
-  const GpuCase& gpu = *gpu_;
-  result.timing = measure(
-      context_, commands_, [&](const vk::raii::CommandBuffer& cmd, std::uint64_t i) { gpu.record(cmd, i); }, timing);
-  result.cold_cache_copies = gpu.copies();
-  result.cold_cache_footprint = gpu.footprint_bytes();
-  result.gbps = static_cast<double>(result.bytes.total()) / result.timing->summary.median * 1e-9;
-  const bool valid = !result.validation || result.validation->passed;
-  result.status = valid ? Status::ok : Status::failed;
-  if (!valid) result.message = "validation failed: " + result.validation->message;
+  if (result.validation && !result.validation->passed) {
+    result.status = Status::failed;
+    result.message = "validation failed: " + result.validation->message;
+  }
   return result;
+}
+
+std::unique_ptr<Measurement> PreparedCase::measurement(const TimingSettings& timing) const {
+  const GpuCase& gpu = *gpu_;
+  return std::make_unique<Measurement>(
+      context_, commands_, [&gpu](const vk::raii::CommandBuffer& cmd, std::uint64_t i) { gpu.record(cmd, i); },
+      timing);
+}
+
+void PreparedCase::finish(CaseResult& result, Timing timing) const {
+  result.timing = std::move(timing);
+  result.cold_cache_copies = gpu_->copies();
+  result.cold_cache_footprint = gpu_->footprint_bytes();
+  result.gbps = static_cast<double>(result.bytes.total()) / result.timing->summary.median * 1e-9;
+}
+
+CaseResult PreparedCase::run(const std::optional<kernels::TuneConfig>& config, const TimingSettings& timing) {
+  auto result = validate(config);
+  if (result.status == Status::skipped) return result;
+  auto m = measurement(timing);
+  m->warm_up();
+  while (m->wants_more()) m->take_repetition();
+  finish(result, m->result());
+  return result;
+}
+
+std::uint64_t estimated_device_bytes(const Problem& problem, const vk_util::Context& context,
+                                     const RunSettings& settings) {
+  const auto bytes = count_bytes(problem);
+  const auto weights = static_cast<std::uint64_t>(bytes.weights + bytes.qparams);
+  const auto copies =
+      cold_cache_copies(weights, std::min(settings.cold_cache_bytes, context.info().device_local_bytes / 4));
+  return std::max<std::uint64_t>(1, copies) * weights + static_cast<std::uint64_t>(bytes.input + bytes.output);
 }
 
 CaseResult run_case(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,

@@ -39,8 +39,15 @@ class PreparedCase {
                const kernels::KernelDesc& kernel, Storage storage, const RunSettings& settings);
   ~PreparedCase();
 
-  // Validates and times the case with `config` (tunable kernels; heuristic when absent) and
-  // `timing`; a config the device cannot run gives a skipped result.
+  // Validates the case with `config` (tunable kernels; heuristic when absent). The result has no
+  // timing yet; status skipped when the device cannot run the config, failed on a mismatch.
+  CaseResult validate(const std::optional<kernels::TuneConfig>& config);
+  // Measures the configuration last validated; the caller drives it (interleave.hpp).
+  std::unique_ptr<Measurement> measurement(const TimingSettings& timing) const;
+  // Fills the fields that follow from the timing (gbps, cold-cache copies).
+  void finish(CaseResult& result, Timing timing) const;
+
+  // validate + measure + finish in one go (tuning candidates).
   CaseResult run(const std::optional<kernels::TuneConfig>& config, const TimingSettings& timing);
 
  private:
@@ -53,6 +60,11 @@ class PreparedCase {
   std::int64_t slices_ = 0;
   std::unique_ptr<GpuCase> gpu_;
 };
+
+// Device memory a PreparedCase of `problem` will hold (all cold-cache copies, input and output), so
+// the sweep can tell how many variants fit side by side before preparing them.
+std::uint64_t estimated_device_bytes(const Problem& problem, const vk_util::Context& context,
+                                     const RunSettings& settings);
 
 // `config` applies to tunable kernels; without one they use kernels::heuristic_config.
 CaseResult run_case(vk_util::Context& context, vk_util::Commands& commands, Problem& problem,

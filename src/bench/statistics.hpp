@@ -1,19 +1,43 @@
 #pragma once
 #include <cstddef>
 #include <span>
+#include <string>
 
 namespace qgemv::bench {
 
 struct Summary {
   std::size_t count = 0;
-  double median = 0;  // mean of the two middle samples for an even count
+  double median = 0;  // mean of the two middle values for an even count
   double min = 0;
   double max = 0;
   double mean = 0;
-  double stddev = 0;  // sample standard deviation (n - 1); 0 for fewer than 2 samples
+  double stddev = 0;  // sample standard deviation (n - 1); 0 for fewer than 2 values
+  // Distribution-free confidence interval of the median from order statistics: [x(l), x(n+1-l)]
+  // for the largest l whose binomial coverage is still >= 95 %; with too few values for 95 % it is
+  // [min, max] and ci_coverage says what that interval does cover.
+  double ci_low = 0;
+  double ci_high = 0;
+  double ci_coverage = 0;
 };
 
 // Throws std::invalid_argument on an empty span.
-Summary summarize(std::span<const double> samples);
+Summary summarize(std::span<const double> values);
+
+// Stationarity of repetitions (docs/measurement.md, "Drift"): unstable when the first and last thirds
+// do not overlap and their medians differ by more than kDriftTolerance of the median, or when the
+// minimum lies more than kLowOutlierTolerance below the median.
+inline constexpr double kDriftTolerance = 0.05;
+inline constexpr double kLowOutlierTolerance = 0.20;
+inline constexpr std::size_t kMinRepetitionsForDrift = 6;
+
+struct Stability {
+  bool unstable = false;
+  double drift = 0;        // (median of last third - median of first third) / median
+  double low_outlier = 0;  // (median - min) / median
+  std::string reason;      // why unstable, for people; empty when stable
+};
+
+// Fewer than kMinRepetitionsForDrift values are never judged unstable (too few to tell).
+Stability assess_stability(std::span<const double> repetitions);
 
 }  // namespace qgemv::bench

@@ -1,12 +1,16 @@
 #include "bench/sweep.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <new>
 
 #include "bench/footprint.hpp"
+#include "bench/interleave.hpp"
+#include "bench/speedup.hpp"
 #include "util/error.hpp"
 #include "vk/commands.hpp"
 
@@ -107,67 +111,210 @@ class Sweep {
     } catch (const std::bad_alloc&) {
       too_large = "out of host memory generating the data";
     }
+    std::vector<Variant> variants;
     for (const auto* kernel : plan_.kernels) {
       for (const auto storage : plan_.storages) {
-        if (stopping()) return;
-        CaseResult result;
-        try {
-          result = problem ? run_case_safely(*problem, *kernel, storage)
-                           : not_run(shape, dtype, seed, *kernel, storage, Status::skipped, too_large);
-        } catch (const InterruptedWhileTuning&) {
-          return;  // the case never ran: it is left out, and the sweep reports itself incomplete
-        }
-        result.count_per_token = plan_.shapes.has_token_counts ? shape.per_token(plan_.shapes.layers) : 0;
-        out_.results.push_back(std::move(result));
-        ++progress_.done;
-        if (on_case_done_) {
-          out_.incomplete = true;  // until the last case; run() settles it
-          out_.wall_s = elapsed_s();
-          on_case_done_(out_);
-        }
+        variants.push_back({kernel, storage, {}, 0});
+        if (!problem) variants.back().result = not_run(shape, dtype, seed, *kernel, storage, Status::skipped, too_large);
+      }
+    }
+    if (problem) {
+      try {
+        measure_variants(*problem, variants);
+      } catch (const InterruptedWhileTuning&) {
+        // the variants not yet measured are left out, and the sweep reports itself incomplete
+      }
+    }
+    for (auto& v : variants) {
+      if (!v.result) continue;
+      auto result = std::move(*v.result);
+      result.count_per_token = plan_.shapes.has_token_counts ? shape.per_token(plan_.shapes.layers) : 0;
+      out_.results.push_back(std::move(result));
+      ++progress_.done;
+      if (on_case_done_) {
+        out_.incomplete = true;  // until the last case; run() settles it
+        out_.wall_s = elapsed_s();
+        on_case_done_(out_);
       }
     }
   }
 
-  // A lost or hung device fails only this case: the device is rebuilt and the sweep goes on.
-  CaseResult run_case_safely(Problem& problem, const kernels::KernelDesc& kernel, Storage storage) {
+  // One kernel x storage of the current shape x dtype; `result` is set once it is final.
+  struct Variant {
+    const kernels::KernelDesc* kernel;
+    Storage storage;
+    std::optional<CaseResult> result;
+    int disruptions = 0;  // groups lost to another variant's lost device
+  };
+
+  // A variant prepared and validated, waiting for its repetitions.
+  struct Prepared {
+    Variant* variant;
+    std::unique_ptr<PreparedCase> gpu;
+    CaseResult result;  // validated, not yet timed
+    std::unique_ptr<Measurement> measurement;
+  };
+
+  // Prepares as many variants as fit in device memory side by side (interleaving needs them all
+  // alive), measures them round-robin, and repeats until every variant has a result. A lost or hung
+  // device fails the variant that was running; the others of its group are prepared again.
+  void measure_variants(Problem& problem, std::vector<Variant>& variants) {
+    const std::size_t first_case = progress_.done;
+    while (!stopping()) {
+      std::vector<Prepared> group;
+      std::uint64_t used = 0;
+      Variant* running = nullptr;
+      try {
+        for (std::size_t i = 0; i < variants.size() && !stopping(); ++i) {
+          auto& v = variants[i];
+          if (v.result) continue;
+          const auto bytes = estimated_device_bytes(problem, *gpu_->context, plan_.settings);
+          if (!group.empty() && used + bytes > interleave_budget()) break;
+          running = &v;
+          if (plan_.device_lost_at_case == first_case + i) gpu_->commands->report_device_lost_after_next_submit();
+          if (auto prepared = prepare(problem, v)) {
+            used += bytes;
+            group.push_back(std::move(*prepared));
+          }
+        }
+        if (group.empty()) return;
+        measure_group(problem, group, running);
+        running = nullptr;
+      } catch (const vk::DeviceLostError& e) {
+        lose_group(problem, group, running, fmt::format("device lost ({}); the device was re-created", e.what()));
+      } catch (const vk_util::SubmitTimeout& e) {
+        lose_group(problem, group, running, fmt::format("{}; the device was re-created", e.what()));
+      }
+      if (interrupted_) return;
+    }
+  }
+
+  // Tunes (--tune), prepares and validates one variant; std::nullopt when it already has its final
+  // result (skipped, or an error that is not the device's).
+  std::optional<Prepared> prepare(Problem& problem, Variant& v) {
     const auto& shape = problem.shape();
-    report_progress(fmt::format("{} {}x{} {} {} {}", shape.name, shape.n, shape.k, kernel.name,
-                                to_string(problem.dtype()), to_string(storage)));
-    if (plan_.device_lost_at_case == progress_.done) gpu_->commands->report_device_lost_after_next_submit();
-    auto failed = [&](std::string message) {
-      return not_run(shape, problem.dtype(), problem.seed(), kernel, storage, Status::failed, std::move(message));
+    report_progress(fmt::format("{} {}x{} {} {} {}", shape.name, shape.n, shape.k, v.kernel->name,
+                                to_string(problem.dtype()), to_string(v.storage)));
+    auto not_run_here = [&](Status status, std::string message) {
+      auto r = not_run(shape, problem.dtype(), problem.seed(), *v.kernel, v.storage, status, std::move(message));
+      r.bytes = gemv_bytes(problem.data().shape, problem.dtype());
+      return r;
     };
     try {
-      return run_one(problem, kernel, storage);
-    } catch (const vk::DeviceLostError& e) {
-      rebuild_gpu();
-      return failed(fmt::format("device lost ({}); the device was re-created", e.what()));
-    } catch (const vk_util::SubmitTimeout& e) {
-      rebuild_gpu();
-      return failed(fmt::format("{}; the device was re-created", e.what()));
+      const auto config = configuration(problem, *v.kernel, v.storage);
+      auto gpu = std::make_unique<PreparedCase>(*gpu_->context, *gpu_->commands, problem, *v.kernel, v.storage,
+                                                plan_.settings);
+      auto result = gpu->validate(config);
+      if (result.status == Status::skipped) {
+        v.result = std::move(result);
+        return std::nullopt;
+      }
+      auto measurement = gpu->measurement(plan_.settings.timing);
+      return Prepared{&v, std::move(gpu), std::move(result), std::move(measurement)};
+    } catch (const UnsupportedError& e) {
+      v.result = not_run_here(Status::skipped, e.what());
+    } catch (const std::bad_alloc&) {
+      // Packing a slice or a staging copy did not fit the host's memory: this case cannot run here.
+      v.result = not_run_here(Status::skipped, "out of host memory preparing the case");
+    } catch (const vk::DeviceLostError&) {
+      throw;
+    } catch (const vk_util::SubmitTimeout&) {
+      throw;
     } catch (const std::exception& e) {
-      return failed(e.what());
+      v.result = not_run_here(Status::failed, e.what());
+    }
+    return std::nullopt;
+  }
+
+  // The tuned configuration of a tunable kernel (searched first with --tune); none otherwise.
+  std::optional<kernels::TuneConfig> configuration(Problem& problem, const kernels::KernelDesc& kernel,
+                                                   Storage storage) {
+    if (!kernel.tunable) return std::nullopt;
+    const auto& shape = problem.shape();
+    const TuningKey key{out_.device.name, std::string(kernel.name), shape.n, shape.k, shape.group_size,
+                        problem.dtype(), storage};
+    if (plan_.tune) {
+      report_progress("tuning " + progress_.current);
+      if (auto best = tune_case(*gpu_->context, *gpu_->commands, problem, kernel, storage, plan_.tune_settings,
+                                interrupted_)) {
+        out_.tuning.put(*best);
+      }
+    }
+    if (interrupted_) throw InterruptedWhileTuning{};
+    return out_.tuning.find(key);
+  }
+
+  // Warm-up, then repetitions round-robin; a group with an unstable variant is measured once more.
+  void measure_group(const Problem& problem, std::vector<Prepared>& group, Variant*& running) {
+    const auto& shape = problem.shape();
+    const auto id = ++interleave_groups_;
+    report_progress(fmt::format("{} {}x{} {} {}: {} variant(s) interleaved", shape.name, shape.n, shape.k,
+                                to_string(problem.dtype()), fmt::join(variant_names(group), ","), group.size()));
+    std::vector<Measurement*> measurements;
+    for (auto& p : group) {
+      running = p.variant;
+      p.measurement->warm_up();
+      measurements.push_back(p.measurement.get());
+    }
+    auto timings = take_interleaved(measurements, interrupted_, [&](std::size_t i) { running = group[i].variant; });
+    if (!timings) return;  // interrupted
+    if (any_unstable(group, *timings)) {
+      for (auto* m : measurements) m->restart();
+      timings = take_interleaved(measurements, interrupted_, [&](std::size_t i) { running = group[i].variant; });
+      if (!timings) return;
+      for (auto& t : *timings) t.remeasured = true;
+    }
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      auto& p = group[i];
+      p.gpu->finish(p.result, std::move((*timings)[i]));
+      p.result.interleave_group = group.size() > 1 ? id : 0;
+      p.variant->result = std::move(p.result);
     }
   }
 
-  CaseResult run_one(Problem& problem, const kernels::KernelDesc& kernel, Storage storage) {
-    std::optional<kernels::TuneConfig> config;
-    if (kernel.tunable) {
-      const auto& shape = problem.shape();
-      const TuningKey key{out_.device.name, std::string(kernel.name), shape.n, shape.k, shape.group_size,
-                          problem.dtype(), storage};
-      if (plan_.tune) {
-        report_progress("tuning " + progress_.current);
-        if (auto best = tune_case(*gpu_->context, *gpu_->commands, problem, kernel, storage, plan_.tune_settings,
-                                  interrupted_)) {
-          out_.tuning.put(*best);
-        }
+  static std::vector<std::string> variant_names(const std::vector<Prepared>& group) {
+    std::vector<std::string> names;
+    for (const auto& p : group) names.push_back(fmt::format("{}/{}", p.variant->kernel->name, to_string(p.variant->storage)));
+    return names;
+  }
+
+  // A variant's own repetitions drift, or its paired ratio to the baseline of its storage does.
+  static bool any_unstable(const std::vector<Prepared>& group, const std::vector<Timing>& timings) {
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (timings[i].stability.unstable) return true;
+      for (std::size_t b = 0; b < group.size(); ++b) {
+        const auto* base = group[b].variant;
+        if (b == i || base->kernel->name != baseline_kernel_name() || base->storage != group[i].variant->storage) continue;
+        if (const auto s = paired_speedup(timings[b], timings[i], true); s && s->stability.unstable) return true;
       }
-      if (interrupted_) throw InterruptedWhileTuning{};
-      config = out_.tuning.find(key);
     }
-    return run_case(*gpu_->context, *gpu_->commands, problem, kernel, storage, plan_.settings, config);
+    return false;
+  }
+
+  // The device is gone: the variant that was running fails; the rest of its group (whose GPU
+  // objects died with the device) is prepared again, unless this already happened to it once.
+  void lose_group(const Problem& problem, std::vector<Prepared>& group, Variant* running, const std::string& message) {
+    for (auto& p : group) {
+      if (p.variant == running) continue;
+      if (++p.variant->disruptions >= 2) {
+        p.result.status = Status::failed;
+        p.result.message = "the device was lost twice while other variants of this shape ran";
+        p.variant->result = std::move(p.result);
+      }
+    }
+    if (running && !running->result) {
+      const auto& shape = problem.shape();
+      running->result =
+          not_run(shape, problem.dtype(), problem.seed(), *running->kernel, running->storage, Status::failed, message);
+    }
+    group.clear();  // GPU objects go before the device they belong to
+    rebuild_gpu();
+  }
+
+  // Device memory the variants of one group may hold together.
+  std::uint64_t interleave_budget() const {
+    const auto local = out_.device.device_local_bytes;
+    return local > 0 ? local / 2 : std::numeric_limits<std::uint64_t>::max();
   }
 
   // When even that fails, the sweep ends here with what it has (stopped_reason).
@@ -198,6 +345,7 @@ class Sweep {
   const std::function<void(const SweepResult&)>& on_case_done_;
   const Clock::time_point start_ = Clock::now();
   std::unique_ptr<Gpu> gpu_;
+  std::size_t interleave_groups_ = 0;
   Progress progress_;
   SweepResult out_;
 };
@@ -218,20 +366,6 @@ void fill_roofline_fractions(std::vector<CaseResult>& results, double read_gbps)
   if (read_gbps <= 0) return;
   for (auto& result : results) {
     if (result.timing) result.roofline_fraction = result.gbps / read_gbps;
-  }
-}
-
-void fill_speedups(std::vector<CaseResult>& results) {
-  for (auto& result : results) {
-    if (result.status != Status::ok || !result.timing) continue;
-    for (const auto& base : results) {
-      const bool same_case = base.key.kernel == kernels::baseline_kernel().name && base.key.shape == result.key.shape &&
-                             base.key.dtype == result.key.dtype && base.key.storage == result.key.storage &&
-                             base.key.group_size == result.key.group_size;
-      if (same_case && base.status == Status::ok && base.timing) {
-        result.speedup_vs_legacy = base.timing->summary.median / result.timing->summary.median;
-      }
-    }
   }
 }
 

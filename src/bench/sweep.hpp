@@ -20,6 +20,7 @@ namespace qgemv::bench {
 
 struct SweepPlan {
   config::ShapesFile shapes;
+  std::optional<std::int64_t> group_size_override;  // --group-size, already applied to `shapes`
   std::vector<const kernels::KernelDesc*> kernels;
   std::vector<DType> dtypes;
   std::vector<Storage> storages;

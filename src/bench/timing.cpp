@@ -3,15 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-
-#include "vk/timestamps.hpp"
+#include <stdexcept>
 
 namespace qgemv::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int kDispatchesPerBatch = 16;
-constexpr int kWarmupBatch = 5;
+// A case whose repetitions run past --max-time stops with at least this many.
+constexpr std::size_t kMinRepetitions = 3;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -23,97 +22,147 @@ void serialize(const vk::raii::CommandBuffer& cmd) {
                       barrier, nullptr, nullptr);
 }
 
-bool done(int samples, double gpu_seconds, Clock::time_point start, const TimingSettings& s) {
-  if (samples >= s.max_samples) return true;
-  if (samples > 0 && seconds_since(start) >= s.max_time_s) return true;
-  return samples >= s.min_samples && gpu_seconds >= s.min_time_s;
-}
-
-// Timestamp-timed batches; false when the device's timestamps are unusable.
-bool time_with_timestamps(vk_util::Context& context, vk_util::Commands& commands, const Recorder& record,
-                          const TimingSettings& settings, std::uint64_t& iteration, Timing& timing) {
-  if (!context.features().timestamps) return false;
-  vk_util::TimestampPool pool(context, kDispatchesPerBatch);
-  const auto start = Clock::now();
-  double gpu_seconds = 0;
-  while (!done(static_cast<int>(timing.samples_s.size()), gpu_seconds, start, settings)) {
-    const auto batch = static_cast<std::uint32_t>(
-        next_batch_size(static_cast<int>(timing.samples_s.size()), gpu_seconds, settings, kDispatchesPerBatch));
-    const auto batch_start = Clock::now();
-    commands.run([&](const vk::raii::CommandBuffer& cmd) {
-      pool.reset(cmd);
-      for (std::uint32_t i = 0; i < batch; ++i) {
-        pool.write_start(cmd, i);
-        record(cmd, iteration++);
-        pool.write_end(cmd, i);
-        serialize(cmd);
-      }
-    });
-    timing.host_batch_s.push_back(seconds_since(batch_start) / batch);
-    for (const auto& seconds : pool.read_seconds(batch)) {
-      if (!seconds) return false;
-      timing.samples_s.push_back(*seconds);
-      gpu_seconds += *seconds;
-    }
-  }
-  return true;
-}
-
-// Fallback: one dispatch per submission, timed on the host (includes submission overhead).
-void time_on_host(vk_util::Commands& commands, const Recorder& record, const TimingSettings& settings,
-                  std::uint64_t& iteration, Timing& timing) {
-  timing.samples_s.clear();
-  timing.host_batch_s.clear();
-  const auto start = Clock::now();
-  double total = 0;
-  while (!done(static_cast<int>(timing.samples_s.size()), total, start, settings)) {
-    const auto dispatch_start = Clock::now();
-    commands.run([&](const vk::raii::CommandBuffer& cmd) { record(cmd, iteration++); });
-    timing.samples_s.push_back(seconds_since(dispatch_start));
-    timing.host_batch_s.push_back(timing.samples_s.back());
-    total += timing.samples_s.back();
-  }
+double mean_of(const std::vector<double>& values) {
+  double sum = 0;
+  for (double v : values) sum += v;
+  return values.empty() ? 0 : sum / static_cast<double>(values.size());
 }
 
 }  // namespace
 
-int next_batch_size(int samples_so_far, double gpu_seconds_so_far, const TimingSettings& settings, int batch_limit) {
-  int wanted = std::max(1, settings.min_samples - samples_so_far);
-  if (samples_so_far > 0 && gpu_seconds_so_far < settings.min_time_s) {
-    const double per_sample = gpu_seconds_so_far / samples_so_far;
-    if (per_sample > 0) {
-      wanted = std::max(wanted, static_cast<int>(std::ceil((settings.min_time_s - gpu_seconds_so_far) / per_sample)));
+std::int64_t dispatches_per_repetition(double seconds_per_dispatch, const TimingSettings& s) {
+  if (seconds_per_dispatch <= 0) return 1;
+  const double wanted = std::ceil(s.min_time_s / seconds_per_dispatch);
+  const double affordable = std::floor(s.max_time_s / 2 / (std::max(1, s.repetitions) * seconds_per_dispatch));
+  const double n = std::min({wanted, affordable, static_cast<double>(kMaxDispatchesPerRepetition)});
+  return std::max<std::int64_t>(1, static_cast<std::int64_t>(n));
+}
+
+bool warm(double previous, double latest, double tolerance) {
+  const double smaller = std::min(previous, latest);
+  return smaller > 0 && std::abs(latest - previous) <= tolerance * smaller;
+}
+
+Measurement::Measurement(vk_util::Context& context, vk_util::Commands& commands, Recorder record,
+                         TimingSettings settings)
+    : context_(context), commands_(commands), record_(std::move(record)), settings_(settings),
+      host_timer_(!context.features().timestamps) {}
+
+Measurement::~Measurement() = default;
+
+// Mean seconds per dispatch of `dispatches` back-to-back dispatches in one submission, from
+// timestamps; switches to host timing for good when the device's timestamps are unusable.
+double Measurement::run_batch(std::int64_t dispatches, bool timed, std::vector<double>* per_dispatch) {
+  if (host_timer_) return run_on_host(dispatches);
+  const auto count = static_cast<std::uint32_t>(dispatches);
+  if (!pool_ || pool_->pairs() < count) pool_ = std::make_unique<vk_util::TimestampPool>(context_, count);
+  commands_.run([&](const vk::raii::CommandBuffer& cmd) {
+    pool_->reset(cmd);
+    for (std::uint32_t i = 0; i < count; ++i) {
+      pool_->write_start(cmd, i);
+      record_(cmd, iteration_++);
+      pool_->write_end(cmd, i);
+      serialize(cmd);
     }
+  });
+  std::vector<double> seconds;
+  for (const auto& s : pool_->read_seconds(count)) {
+    if (!s) {
+      host_timer_ = true;
+      return run_on_host(dispatches);
+    }
+    seconds.push_back(*s);
   }
-  return std::clamp(wanted, 1, std::min(batch_limit, std::max(1, settings.max_samples - samples_so_far)));
+  if (timed && per_dispatch) *per_dispatch = seconds;
+  return mean_of(seconds);
+}
+
+// Fallback: one dispatch per submission, timed on the host (includes submission overhead).
+double Measurement::run_on_host(std::int64_t dispatches) {
+  double total = 0;
+  for (std::int64_t i = 0; i < dispatches; ++i) {
+    const auto start = Clock::now();
+    commands_.run([&](const vk::raii::CommandBuffer& cmd) { record_(cmd, iteration_++); });
+    total += seconds_since(start);
+  }
+  return total / static_cast<double>(dispatches);
+}
+
+void Measurement::warm_up() {
+  const auto start = Clock::now();
+  const double bound = std::min(settings_.warmup_max_s, settings_.max_time_s / 2);
+  auto& w = timing_.warmup;
+  // One dispatch first: the estimate that sizes the batches (and the pipeline's first use).
+  double latest = run_batch(1, false, nullptr);
+  w.dispatches = 1;
+  std::optional<double> previous;
+  while (settings_.warmup > 0 && seconds_since(start) < bound) {
+    const auto n = std::clamp<std::int64_t>(
+        latest > 0 ? static_cast<std::int64_t>(std::ceil(settings_.min_time_s / 2 / latest)) : 1, 1,
+        kMaxDispatchesPerRepetition);
+    latest = run_batch(n, false, nullptr);
+    w.dispatches += n;
+    if (previous && w.dispatches >= settings_.warmup && warm(*previous, latest, settings_.warmup_tolerance)) {
+      w.converged = true;
+      break;
+    }
+    previous = latest;
+  }
+  w.seconds = seconds_since(start);
+  per_dispatch_estimate_ = latest;
+  batch_ = dispatches_per_repetition(latest, settings_);
+}
+
+bool Measurement::wants_more() const {
+  const auto taken = timing_.repetitions.size();
+  if (taken >= static_cast<std::size_t>(std::max(1, settings_.repetitions))) return false;
+  return !(repetitions_wall_s_ >= settings_.max_time_s && taken >= kMinRepetitions);
+}
+
+void Measurement::take_repetition() {
+  const bool was_host = host_timer_;
+  const auto start = Clock::now();
+  std::vector<double> per_dispatch;
+  double seconds = run_batch(batch_, true, settings_.samples > 0 ? &per_dispatch : nullptr);
+  const double wall = seconds_since(start);
+  repetitions_wall_s_ += wall;
+  if (host_timer_ && !was_host) restart();  // never mix timers within one case
+  if (settings_.fault_ramp != 0) {
+    const auto i = static_cast<double>(timing_.repetitions.size());
+    seconds *= 1 + settings_.fault_ramp * i / std::max(1, settings_.repetitions - 1);
+  }
+  timing_.repetitions.push_back({seconds, batch_});
+  host_per_dispatch_.push_back(wall / static_cast<double>(batch_));
+  for (double s : per_dispatch) {
+    if (timing_.samples_s.size() >= settings_.samples) break;
+    timing_.samples_s.push_back(s);
+  }
+}
+
+void Measurement::restart() {
+  timing_.repetitions.clear();
+  timing_.samples_s.clear();
+  host_per_dispatch_.clear();
+  repetitions_wall_s_ = 0;
+}
+
+Timing Measurement::result() const {
+  if (timing_.repetitions.empty()) throw std::logic_error("Measurement::result before any repetition");
+  Timing t = timing_;
+  t.timer = host_timer_ ? "host" : "gpu";
+  const auto seconds = t.repetition_seconds();
+  t.summary = summarize(seconds);
+  t.host_summary = summarize(host_per_dispatch_);
+  t.stability = assess_stability(seconds);
+  return t;
 }
 
 Timing measure(vk_util::Context& context, vk_util::Commands& commands, const Recorder& record,
                const TimingSettings& settings) {
-  std::uint64_t iteration = 0;
-  // Warm-up in small batches, so a slow device (a CPU driver on lm_head) spends at most a fifth of
-  // the case's time cap here.
-  const auto warmup_start = Clock::now();
-  for (int done = 0; done < settings.warmup && (done == 0 || seconds_since(warmup_start) < settings.max_time_s / 5);) {
-    const int batch = std::min(kWarmupBatch, settings.warmup - done);
-    commands.run([&](const vk::raii::CommandBuffer& cmd) {
-      for (int i = 0; i < batch; ++i) {
-        record(cmd, iteration++);
-        serialize(cmd);
-      }
-    });
-    done += batch;
-  }
-  Timing timing;
-  if (time_with_timestamps(context, commands, record, settings, iteration, timing)) {
-    timing.timer = "gpu";
-  } else {
-    timing.timer = "host";
-    time_on_host(commands, record, settings, iteration, timing);
-  }
-  timing.summary = summarize(timing.samples_s);
-  timing.host_summary = summarize(timing.host_batch_s);
-  return timing;
+  Measurement m(context, commands, record, settings);
+  m.warm_up();
+  while (m.wants_more()) m.take_repetition();
+  return m.result();
 }
 
 }  // namespace qgemv::bench

@@ -18,6 +18,8 @@ int compare_command(const CompareArgs& args) {
   options.alpha = args.alpha;
   options.allow_missing = args.allow_missing;
   options.allow_device_change = args.allow_device_change;
+  options.allow_settings_change = args.allow_settings_change;
+  options.allow_incomplete = args.allow_incomplete;
 
   const auto base = compare::load_result_document(args.base);
   const auto current = compare::load_result_document(args.current);

@@ -59,11 +59,11 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--group-size", o.group_size, "quantization group size for every shape (multiple of 32)")
       ->check(kGroupSize);
   app.add_option("--device", o.device, "device index or a substring of its name (default: the best device)");
-  app.add_option("--warmup", o.warmup, "untimed dispatches before timing")->capture_default_str()->check(kNonNegativeInt);
-  app.add_option("--repetitions", o.repetitions, "minimum timed dispatches per case")
+  app.add_option("--warmup", o.warmup, "at least this many untimed dispatches, then until successive batches agree (0: one)")->capture_default_str()->check(kNonNegativeInt);
+  app.add_option("--repetitions", o.repetitions, "independent repetitions per case (each a batch of dispatches)")
       ->capture_default_str()
       ->check(kPositiveInt);
-  app.add_option("--min-time", o.min_time, "minimum summed GPU seconds of timed dispatches per case")
+  app.add_option("--min-time", o.min_time, "GPU seconds of dispatches in one repetition's batch")
       ->capture_default_str()
       ->check(kNonNegativeSeconds);
   app.add_option("--max-time", o.max_time, "wall seconds after which a case stops timing, minimums or not")
@@ -99,6 +99,10 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--max-binding-mib", o.max_binding_mib,
                  "split weights along N as if no binding could exceed this many MiB (tests the split path)")
       ->check(kPositiveMib);
+  // Measurement options (docs/measurement.md).
+  app.add_flag("--samples{1000}", o.samples,
+               "also keep raw per-dispatch times: --samples (1000 per case) or --samples=N (at most 100000)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
   auto* list = app.add_subcommand("list-devices", "list the Vulkan devices and exit");
   list->add_flag("--validation-layer", o.validation_layer, "enable VK_LAYER_KHRONOS_validation");
   auto* list_kernels = app.add_subcommand(
@@ -109,14 +113,17 @@ Options parse_options(int argc, char** argv) {
   compare->add_option("BASE", c.base, "the baseline result document")->required();
   compare->add_option("NEW", c.current, "the result document to check against it")->required();
   compare->add_option("--threshold", c.threshold, "smallest change that counts, in percent: 5% or 5")->capture_default_str();
-  compare->add_option("--metric", c.metric, "time, gbps, or speedup (coop over legacy, measured within each run)")
-      ->check(CLI::IsMember({"time", "gbps", "speedup"}))
+  compare->add_option("--metric", c.metric, "time, gbps, speedup (over the baseline kernel, paired within each run) or roofline (fraction of the run's read bandwidth)")
+      ->check(CLI::IsMember({"time", "gbps", "speedup", "roofline"}))
       ->capture_default_str();
   compare->add_option("--alpha", c.alpha, "significance level of the two-sided Mann-Whitney U test")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   compare->add_flag("--allow-missing", c.allow_missing, "a BASE case absent or skipped in NEW does not fail");
   compare->add_flag("--allow-device-change", c.allow_device_change, "compare runs made on differently named devices");
+  compare->add_flag("--allow-settings-change", c.allow_settings_change,
+                    "compare runs measured with different settings (cold cache, repetitions, min-time, ...)");
+  compare->add_flag("--allow-incomplete", c.allow_incomplete, "an interrupted or unfinished NEW does not fail the gate by itself");
   compare->add_option("--format", c.format, "text, markdown or json")
       ->check(CLI::IsMember({"text", "markdown", "json"}))
       ->capture_default_str();

@@ -17,6 +17,8 @@ struct CompareArgs {
   double alpha = 0.05;
   bool allow_missing = false;
   bool allow_device_change = false;
+  bool allow_settings_change = false;  // compare runs measured with different settings
+  bool allow_incomplete = false;       // an interrupted NEW does not fail by itself
   std::string format = "text";
 };
 
@@ -43,8 +45,8 @@ struct Options {
   std::optional<std::int64_t> group_size;
   std::string device;
   int warmup = 10;
-  int repetitions = 100;
-  double min_time = 0.25;
+  int repetitions = 10;     // independent repetitions per case
+  double min_time = 0.02;   // GPU seconds per repetition
   double max_time = 3.0;
   std::string cold_cache = "auto";
   std::string roofline = "on";
@@ -60,6 +62,8 @@ struct Options {
   bool validation_layer = false;  // also on when QGEMV_VALIDATION_LAYER=1 (how the test suite runs)
   double gpu_timeout = 60;        // seconds one submission may take before it counts as hung
   std::uint64_t max_binding_mib = 0;
+  // Measurement (docs/measurement.md): raw per-dispatch samples kept per case, 0 none.
+  std::size_t samples = 0;
   std::string command_line;
   CompareArgs compare;
   ExplainArgs explain;

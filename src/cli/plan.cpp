@@ -1,5 +1,7 @@
 #include "cli/plan.hpp"
 
+#include "cli/measurement_options.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -52,8 +54,10 @@ void configure_tuning(const Options& o, bench::SweepPlan& plan) {
   // Candidates are compared with each other only, so a shorter timing per candidate suffices.
   plan.tune_settings = plan.settings;
   plan.tune_settings.timing.warmup = std::min(plan.settings.timing.warmup, 3);
-  plan.tune_settings.timing.min_samples = std::min(plan.settings.timing.min_samples, 20);
-  plan.tune_settings.timing.min_time_s = std::min(plan.settings.timing.min_time_s, 0.02);
+  plan.tune_settings.timing.repetitions = std::min(plan.settings.timing.repetitions, 5);
+  plan.tune_settings.timing.min_time_s = std::min(plan.settings.timing.min_time_s, 0.005);
+  plan.tune_settings.timing.warmup_max_s = std::min(plan.settings.timing.warmup_max_s, 0.2);
+  plan.tune_settings.timing.samples = 0;
   plan.tune_settings.timing.max_time_s = std::min(plan.settings.timing.max_time_s, 1.0);
   plan.tune_settings.dump_dir.reset();
 }
@@ -76,6 +80,7 @@ bench::SweepPlan make_plan(const Options& o) {
     throw UsageError(fmt::format("--group-size {}: must be a positive multiple of 32", *o.group_size));
   }
   plan.shapes = config::load_shapes(o.shapes, o.group_size);
+  plan.group_size_override = o.group_size;
   if (o.kernels.empty()) {
     plan.kernels = kernels::default_kernels();
   } else {
@@ -85,7 +90,7 @@ bench::SweepPlan make_plan(const Options& o) {
   plan.storages = parse_list<Storage>(o.storages, "--storage", parse_storage);
   plan.seed = o.seed;
   plan.settings.timing.warmup = o.warmup;
-  plan.settings.timing.min_samples = o.repetitions;
+  plan.settings.timing.repetitions = o.repetitions;
   plan.settings.timing.min_time_s = o.min_time;
   plan.settings.timing.max_time_s = o.max_time;
   plan.settings.cold_cache_bytes = parse_cold_cache(o.cold_cache);
@@ -96,6 +101,7 @@ bench::SweepPlan make_plan(const Options& o) {
   plan.settings.max_binding_bytes = o.max_binding_mib << 20;
   plan.context_options = {o.device, o.validation_layer, o.gpu_timeout};
   plan.device_lost_at_case = fault_injection_case();
+  apply_measurement_options(o, plan.settings.timing);
   return plan;
 }
 

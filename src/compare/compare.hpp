@@ -11,10 +11,12 @@
 
 namespace qgemv::compare {
 
-// time: median GPU seconds (higher is worse). gbps: bytes.total / time (lower is worse).
-// speedup: speedup_vs_legacy, coop over legacy measured in one run (lower is worse); it has no raw
-// samples, so the threshold alone decides.
-enum class Metric { time, gbps, speedup };
+// time: median GPU seconds per dispatch (higher is worse). gbps: bytes.total / time (lower is
+// worse). speedup: over the baseline kernel, paired repetition by repetition within one run (lower
+// is worse; a version 1 file has one ratio, so the threshold alone decides). roofline: the
+// fraction of the same run's read bandwidth (lower is worse): cancels a machine that is uniformly
+// slower today, not a kernel that is.
+enum class Metric { time, gbps, speedup, roofline };
 
 struct Options {
   double threshold = 0.05;  // a fraction: 0.05 = 5 %
@@ -22,9 +24,11 @@ struct Options {
   double alpha = 0.05;
   bool allow_missing = false;
   bool allow_device_change = false;
+  bool allow_settings_change = false;  // else UsageError when the runs were measured differently
+  bool allow_incomplete = false;       // else an incomplete NEW fails the gate
 };
 
-// The U test is used only with at least this many samples on both sides; below it the normal
+// The U test (over repetitions) is used only with at least this many on both sides; below it the normal
 // approximation is poor and the threshold alone decides.
 inline constexpr std::size_t kMinSamplesForTest = 9;
 
@@ -38,6 +42,7 @@ enum class Verdict {
   skipped,          // skipped in both
   added,            // in NEW only
   no_baseline,      // BASE has no value for the metric (failed or skipped there, no speedup)
+  inconclusive,     // unstable (drifting repetitions) in BASE or NEW: neither a pass nor a regression
 };
 
 struct CaseComparison {
@@ -58,13 +63,16 @@ struct Comparison {
   std::string base_label, new_label;
   std::string base_device, new_device;
   bool new_complete = true;
+  bool incomplete_fails = false;  // NEW is incomplete and that was not allowed
+  std::optional<double> base_read_gbps, new_read_gbps;  // each run's roofline, for Metric::roofline
   std::vector<CaseComparison> cases;  // BASE order, then cases only NEW has
 };
 
-// UsageError when the devices differ and options.allow_device_change is false.
+// UsageError when the devices differ and options.allow_device_change is false, or when the runs
+// were measured with different settings (settings_check.hpp) and allow_settings_change is false.
 Comparison compare(const ResultDocument& base, const ResultDocument& current, const Options& options);
 
-// 0 nothing fails, 1 a regression, a failed case or a missing one (unless allowed).
+// 0 nothing fails, 1 a regression, a failed case, a missing one or an incomplete NEW (unless allowed).
 int exit_code(const Comparison& comparison);
 
 // "5%" and "5" both mean five percent (the sign is optional; the number is always in percent).

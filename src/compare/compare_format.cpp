@@ -12,8 +12,9 @@ namespace {
 using Row = std::vector<std::string>;
 
 constexpr std::array kVerdictOrder = {Verdict::regression, Verdict::failed,   Verdict::missing,
-                                      Verdict::not_significant, Verdict::improved, Verdict::ok,
-                                      Verdict::skipped,    Verdict::added,    Verdict::no_baseline};
+                                      Verdict::inconclusive, Verdict::not_significant, Verdict::improved,
+                                      Verdict::ok,         Verdict::skipped,  Verdict::added,
+                                      Verdict::no_baseline};
 
 std::string value_cell(std::optional<double> value, Metric metric) {
   if (!value) return "-";
@@ -21,6 +22,7 @@ std::string value_cell(std::optional<double> value, Metric metric) {
     case Metric::time: return fmt::format("{:.2f} us", *value * 1e6);
     case Metric::gbps: return fmt::format("{:.3f} GB/s", *value);
     case Metric::speedup: return fmt::format("{:.2f}x", *value);
+    case Metric::roofline: return fmt::format("{:.1f}%", *value * 100);
   }
   return "-";
 }
@@ -60,10 +62,8 @@ std::string untested_note(const Comparison& c) {
   const bool any = std::any_of(c.cases.begin(), c.cases.end(),
                                [](const CaseComparison& x) { return x.change && !x.p_value; });
   if (!any) return {};
-  if (c.options.metric == Metric::speedup) {
-    return "p-value n/a: speedup is one ratio per run with no raw samples, so the threshold alone decides\n";
-  }
-  return fmt::format("p-value n/a: fewer than {} samples on a side, so the threshold alone decides\n",
+  return fmt::format("p-value n/a: fewer than {} repetitions on a side (or a version 1 file without them), so the "
+                     "threshold alone decides\n",
                      kMinSamplesForTest);
 }
 
@@ -75,6 +75,7 @@ std::string summary_line(const Comparison& c) {
     if (n > 0) parts.push_back(fmt::format("{} {}", n, to_string(v)));
   }
   if (parts.empty()) parts.push_back("no cases");
+  if (c.incomplete_fails) parts.push_back("NEW incomplete (--allow-incomplete accepts it)");
   const int code = exit_code(c);
   return fmt::format("{}: {}", code == 0 ? "PASS" : "FAIL", fmt::join(parts, ", "));
 }
@@ -148,6 +149,7 @@ nlohmann::json to_json(const Comparison& comparison) {
   }
   return {{"metric", to_string(o.metric)},
           {"unit", o.metric == Metric::time ? "s" : o.metric == Metric::gbps ? "GB/s" : "ratio"},
+          {"incomplete_fails", comparison.incomplete_fails},
           {"threshold", o.threshold},
           {"alpha", o.alpha},
           {"min_samples_for_test", kMinSamplesForTest},

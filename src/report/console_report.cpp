@@ -30,7 +30,7 @@ Row make_row(const bench::CaseResult& r) {
           timed ? fmt::format("{:.1f}", r.gbps) : "-",
           r.speedup_vs_legacy ? fmt::format("{:.2f}x", *r.speedup_vs_legacy) : "-",
           r.roofline_fraction ? fmt::format("{:.0f}%", *r.roofline_fraction * 100) : "-",
-          timed && r.timing->timer != "gpu" ? "host" : "",
+          timed && r.unstable() ? "UNSTABLE" : timed && r.timing->timer != "gpu" ? "host" : "",
           validation_cell(r)};
 }
 

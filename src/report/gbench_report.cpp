@@ -66,36 +66,26 @@ json not_run_entry(const bench::CaseResult& r, std::size_t family) {
   return e;
 }
 
-// Google Benchmark's repetition is a run of `iterations` timed iterations reporting their mean.
-// Up to kMaxRepetitions samples are one repetition each (iterations 1); a case timed for longer
-// (--min-time can collect thousands of dispatches) has its samples averaged in that many runs of
-// consecutive samples, which keeps files and compare.py's tables readable.
-constexpr std::size_t kMaxRepetitions = 100;
-
+// Google Benchmark's repetition is a run of `iterations` timed iterations reporting their mean:
+// exactly one of ours (bench::Repetition).
 struct Repetition {
   std::int64_t iterations;
-  double seconds;  // mean of the samples it covers
+  double seconds;  // mean per dispatch
 };
 
-std::vector<Repetition> repetitions(const std::vector<double>& samples) {
-  const std::size_t count = std::min(samples.size(), kMaxRepetitions);
+std::vector<Repetition> repetitions(const bench::Timing& timing) {
   std::vector<Repetition> out;
-  for (std::size_t r = 0; r < count; ++r) {
-    const std::size_t begin = r * samples.size() / count, end = (r + 1) * samples.size() / count;
-    double sum = 0;
-    for (std::size_t i = begin; i < end; ++i) sum += samples[i];
-    out.push_back({static_cast<std::int64_t>(end - begin), sum / static_cast<double>(end - begin)});
-  }
+  for (const auto& r : timing.repetitions) out.push_back({r.dispatches, r.seconds});
   return out;
 }
 
 void add_case(json& benchmarks, const bench::CaseResult& r, std::size_t family) {
-  if (r.status != bench::Status::ok || !r.timing || r.timing->samples_s.empty()) {
+  if (r.status != bench::Status::ok || !r.timing || r.timing->repetitions.empty()) {
     benchmarks.push_back(not_run_entry(r, family));
     return;
   }
   const auto name = benchmark_name(r.key);
-  const auto reps = repetitions(r.timing->samples_s);
+  const auto reps = repetitions(*r.timing);
   const auto bytes = static_cast<double>(r.bytes.total());
   std::vector<double> seconds, bytes_per_second;
   for (std::size_t i = 0; i < reps.size(); ++i) {

@@ -1,5 +1,7 @@
 #include "report/json_report.hpp"
 
+#include <algorithm>
+
 #include "bench/model_view.hpp"
 #include "version.hpp"
 
@@ -9,8 +11,37 @@ namespace {
 using nlohmann::json;
 
 json summary_json(const bench::Summary& s) {
-  return {{"count", s.count}, {"median", s.median}, {"min", s.min},
-          {"max", s.max},     {"mean", s.mean},     {"stddev", s.stddev}};
+  return {{"count", s.count}, {"median", s.median}, {"min", s.min},         {"max", s.max},
+          {"mean", s.mean},   {"stddev", s.stddev}, {"ci_low", s.ci_low}, {"ci_high", s.ci_high},
+          {"ci_coverage", s.ci_coverage}};
+}
+
+json stability_json(const bench::Stability& s) {
+  return {{"unstable", s.unstable}, {"drift", s.drift}, {"low_outlier", s.low_outlier}, {"reason", s.reason}};
+}
+
+json timing_json(const bench::Timing& t) {
+  auto j = summary_json(t.summary);
+  j["timer"] = t.timer;
+  j["unit"] = "s";
+  json repetitions = json::array();
+  for (const auto& r : t.repetitions) repetitions.push_back({{"seconds", r.seconds}, {"dispatches", r.dispatches}});
+  j["repetitions"] = repetitions;
+  j["host_per_dispatch"] = summary_json(t.host_summary);
+  j["warmup"] = {{"dispatches", t.warmup.dispatches}, {"seconds", t.warmup.seconds}, {"converged", t.warmup.converged}};
+  j["stability"] = stability_json(t.stability);
+  j["stability"]["remeasured"] = t.remeasured;
+  if (!t.samples_s.empty()) j["samples"] = t.samples_s;
+  return j;
+}
+
+json speedup_json(const bench::Speedup& s) {
+  auto j = summary_json(s.summary);
+  j["baseline"] = s.baseline;
+  j["paired"] = s.paired;
+  j["ratios"] = s.ratios;
+  j["stability"] = stability_json(s.stability);
+  return j;
 }
 
 json device_json(const vk_util::DeviceInfo& d) {
@@ -81,17 +112,10 @@ json result_json(const bench::CaseResult& r) {
             {"gbps", r.timing ? json(r.gbps) : json(nullptr)},
             {"speedup_vs_legacy", r.speedup_vs_legacy ? json(*r.speedup_vs_legacy) : json(nullptr)},
             {"validation", r.validation ? validation_json(*r.validation) : json(nullptr)}};
-  if (r.timing) {
-    auto t = summary_json(r.timing->summary);
-    t["timer"] = r.timing->timer;
-    t["unit"] = "s";
-    t["samples"] = r.timing->samples_s;
-    t["host_per_dispatch"] = summary_json(r.timing->host_summary);
-    t["host_per_dispatch"]["samples"] = r.timing->host_batch_s;
-    j["timing"] = t;
-  } else {
-    j["timing"] = nullptr;
-  }
+  j["timing"] = r.timing ? timing_json(*r.timing) : json(nullptr);
+  j["speedup"] = r.speedup ? speedup_json(*r.speedup) : json(nullptr);
+  j["unstable"] = r.unstable();
+  j["interleave_group"] = r.interleave_group;
   return j;
 }
 
@@ -106,10 +130,15 @@ json settings_json(const bench::SweepPlan& plan, const RunInfo& info) {
           {"dtypes", dtypes},
           {"storages", storages},
           {"seed", plan.seed},
-          {"warmup", plan.settings.timing.warmup},
-          {"repetitions", plan.settings.timing.min_samples},
+          {"warmup", {{"min_dispatches", plan.settings.timing.warmup},
+                      {"tolerance", plan.settings.timing.warmup_tolerance},
+                      {"max_seconds", std::min(plan.settings.timing.warmup_max_s, plan.settings.timing.max_time_s / 2)}}},
+          {"repetitions", plan.settings.timing.repetitions},
           {"min_time_s", plan.settings.timing.min_time_s},
           {"max_time_s", plan.settings.timing.max_time_s},
+          {"samples", plan.settings.timing.samples},
+          {"group_size", plan.group_size_override ? json(*plan.group_size_override) : json(nullptr)},
+          {"interleaved", true},
           {"roofline", plan.roofline},
           {"validate", plan.settings.validate},
           {"max_binding_bytes", plan.settings.max_binding_bytes},
@@ -140,14 +169,8 @@ json roofline_json(const bench::SweepResult& sweep) {
     return sweep.roofline_error.empty() ? json(nullptr) : json({{"error", sweep.roofline_error}});
   }
   const auto& r = *sweep.roofline;
-  auto timing = [](const bench::Timing& t) {
-    auto j = summary_json(t.summary);
-    j["timer"] = t.timer;
-    j["samples"] = t.samples_s;
-    return j;
-  };
   return {{"buffer_bytes", r.buffer_bytes}, {"read_gbps", r.read_gbps}, {"copy_gbps", r.copy_gbps},
-          {"read_timing", timing(r.read)}, {"copy_timing", timing(r.copy)}};
+          {"read_timing", timing_json(r.read)}, {"copy_timing", timing_json(r.copy)}};
 }
 
 }  // namespace

@@ -5,9 +5,10 @@
 
 namespace qgemv::report {
 
-inline constexpr int kSchemaVersion = 1;
+// 2: timing is over independent repetitions (docs/measurement.md); raw samples only with --samples.
+inline constexpr int kSchemaVersion = 2;
 
-// The result document (schema in README.md, "JSON output").
+// The result document (schema in README.md, "JSON output"; docs/measurement.md for timing).
 nlohmann::json to_json(const RunInfo& info);
 
 }  // namespace qgemv::report

@@ -38,7 +38,7 @@ TEST_F(Cli, SmokeRunWritesTheResultDocument) {
   const auto r = run("--shapes smoke.json --validation-layer --out " + out.string() + kFast);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(read_file(out));
-  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["schema_version"], 2);
   EXPECT_TRUE(doc["complete"].get<bool>());
   EXPECT_EQ(doc["context"]["validation_messages"], 0);
   EXPECT_FALSE(doc["context"]["device"]["name"].get<std::string>().empty());
@@ -47,7 +47,8 @@ TEST_F(Cli, SmokeRunWritesTheResultDocument) {
   for (const auto& result : doc["results"]) {
     EXPECT_EQ(result["status"], "ok") << result.dump();
     EXPECT_TRUE(result["validation"]["passed"].get<bool>());
-    EXPECT_EQ(result["timing"]["samples"].size(), 3u);
+    EXPECT_EQ(result["timing"]["repetitions"].size(), 3u);
+    EXPECT_FALSE(result["timing"].contains("samples"));  // only with --samples
     EXPECT_GT(result["gbps"].get<double>(), 0.0);
     const auto& bytes = result["bytes"];
     EXPECT_EQ(bytes["weights"].get<std::int64_t>(),
@@ -80,11 +81,15 @@ TEST_F(Cli, DefaultRunHasRooflineColdCacheAndAdaptiveRepetitions) {
     const auto per_copy = result["bytes"]["weights"].get<std::uint64_t>() + result["bytes"]["qparams"].get<std::uint64_t>();
     EXPECT_EQ(copies, 512u);  // both shapes are tiny: capped at 512 copies
     EXPECT_EQ(result["cold_cache"]["footprint_bytes"].get<std::uint64_t>(), copies * per_copy);
-    const auto& samples = result["timing"]["samples"];
-    EXPECT_GE(samples.size(), 5u);
-    double total = 0;
-    for (const auto& sample : samples) total += sample.get<double>();
-    EXPECT_GE(total, 0.02);
+    // Five repetitions, each a batch sized for 0.02 s of GPU time at the warm-up's estimate.
+    const auto& repetitions = result["timing"]["repetitions"];
+    EXPECT_EQ(repetitions.size(), 5u);
+    for (const auto& rep : repetitions) {
+      const auto dispatches = rep["dispatches"].get<std::int64_t>();
+      EXPECT_GE(dispatches, 1);
+      EXPECT_EQ(dispatches, repetitions[0]["dispatches"].get<std::int64_t>());  // the same batch every time
+    }
+    EXPECT_GT(result["timing"]["warmup"]["dispatches"].get<std::int64_t>(), 0);
   }
 }
 

@@ -24,7 +24,7 @@ bench::SweepPlan plan_for(config::ShapesFile shapes, std::vector<const kernels::
   plan.storages = {Storage::bb, Storage::bt, Storage::tt};
   plan.seed = 7;
   plan.settings.timing.warmup = 1;
-  plan.settings.timing.min_samples = 3;
+  plan.settings.timing.repetitions = 3;
   plan.settings.timing.min_time_s = 0;
   plan.settings.cold_cache_bytes = 0;  // warm: these tests are about correctness
   plan.roofline = false;
@@ -50,7 +50,8 @@ void expect_all_ok(const bench::SweepResult& sweep, std::size_t expected_cases) 
     EXPECT_TRUE(r.validation->passed) << r.validation->message;
     EXPECT_EQ(r.validation->non_finite, 0);
     ASSERT_TRUE(r.timing.has_value());
-    EXPECT_EQ(r.timing->samples_s.size(), 3u);
+    EXPECT_EQ(r.timing->repetitions.size(), 3u);
+    EXPECT_TRUE(r.timing->samples_s.empty());  // raw samples only with --samples
     EXPECT_EQ(r.cold_cache_copies, 1u);
     EXPECT_GT(r.timing->summary.median, 0.0);
     EXPECT_GT(r.gbps, 0.0);

@@ -1,4 +1,4 @@
-// Measurement arithmetic: cold-cache rotation sizing, adaptive batch sizes, per-token totals,
+// Measurement arithmetic: cold-cache rotation sizing, repetition batch sizes, warm-up agreement, per-token totals,
 // tuning search space and the tuning file.
 #include <gtest/gtest.h>
 
@@ -8,6 +8,8 @@
 
 #include "bench/cold_cache.hpp"
 #include "bench/model_view.hpp"
+#include "bench/speedup.hpp"
+#include "bench/sweep.hpp"
 #include "bench/timing.hpp"
 #include "bench/tuning.hpp"
 #include "kernels/tune_config.hpp"
@@ -25,15 +27,57 @@ TEST(ColdCache, CopiesCoverTheTargetFootprint) {
   EXPECT_EQ(cold_cache_copies(4096, 256ull << 20), bench::kMaxColdCacheCopies);  // capped
 }
 
-TEST(AdaptiveTiming, BatchSizeFollowsMissingSamplesAndTime) {
+TEST(Repetitions, BatchHoldsMinTimeOfDispatchesWithinTheTimeCap) {
   bench::TimingSettings s;
-  s.min_samples = 100;
-  s.min_time_s = 0.25;
-  EXPECT_EQ(bench::next_batch_size(0, 0.0, s, 16), 16);
-  EXPECT_EQ(bench::next_batch_size(96, 0.5, s, 16), 4);  // 4 samples missing, time reached
-  // 100 samples of 1 ms: 0.15 s of GPU time missing = 150 more samples, capped by the batch.
-  EXPECT_EQ(bench::next_batch_size(100, 0.1, s, 16), 16);
-  EXPECT_EQ(bench::next_batch_size(100, 0.245, s, 16), 3);  // 2.45 ms per sample, 5 ms missing
+  s.repetitions = 10;
+  s.min_time_s = 0.02;
+  s.max_time_s = 3.0;
+  EXPECT_EQ(bench::dispatches_per_repetition(1e-3, s), 20);   // 20 ms at 1 ms per dispatch
+  EXPECT_EQ(bench::dispatches_per_repetition(3e-3, s), 7);    // rounds up
+  EXPECT_EQ(bench::dispatches_per_repetition(1e-7, s), bench::kMaxDispatchesPerRepetition);
+  EXPECT_EQ(bench::dispatches_per_repetition(0.5, s), 1);     // a slow CPU driver: one dispatch each
+  EXPECT_EQ(bench::dispatches_per_repetition(0, s), 1);
+  // 10 repetitions of 20 dispatches of 10 ms would be 2 s, over half the 3 s cap: 15 each.
+  EXPECT_EQ(bench::dispatches_per_repetition(10e-3, s), 15);
+}
+
+TEST(Warmup, SuccessiveBatchesAgreeWithinTheTolerance) {
+  EXPECT_TRUE(bench::warm(100, 104, 0.05));
+  EXPECT_TRUE(bench::warm(104, 100, 0.05));
+  EXPECT_FALSE(bench::warm(100, 106, 0.05));
+  EXPECT_FALSE(bench::warm(700, 188, 0.05));  // an idle GPU clocking up is not warm
+  EXPECT_FALSE(bench::warm(0, 0, 0.05));
+}
+
+// speedup_vs_legacy pairs repetition i of the baseline with repetition i of the variant, so a
+// machine slowed during one repetition slows both sides of that ratio.
+TEST(PairedSpeedup, RatioPerRepetitionIndexAndItsMedian) {
+  auto result = [](const char* kernel, std::vector<double> reps_us, std::size_t group) {
+    bench::CaseResult r;
+    r.key = {"tile", 64, 256, 64, kernel, DType::fp32, Storage::bb};
+    r.status = bench::Status::ok;
+    r.interleave_group = group;
+    bench::Timing t;
+    for (double us : reps_us) t.repetitions.push_back({us * 1e-6, 10});
+    t.summary = bench::summarize(t.repetition_seconds());
+    r.timing = t;
+    return r;
+  };
+  // Repetition 3 ran while the machine was twice as busy: both sides doubled.
+  std::vector<bench::CaseResult> results = {result("legacy", {100, 100, 200, 100, 100, 100}, 1),
+                                            result("coop", {50, 50, 100, 50, 50, 50}, 1),
+                                            result("coop_tuned", {40, 40, 40, 40, 40, 40}, 2)};
+  bench::fill_speedups(results);
+  ASSERT_TRUE(results[1].speedup.has_value());
+  ASSERT_EQ(results[1].speedup->ratios.size(), 6u);
+  for (double ratio : results[1].speedup->ratios) EXPECT_DOUBLE_EQ(ratio, 2.0);
+  EXPECT_DOUBLE_EQ(*results[1].speedup_vs_legacy, 2.0);
+  EXPECT_NEAR(results[1].speedup->summary.stddev, 0.0, 1e-12);
+  EXPECT_TRUE(results[1].speedup->paired);
+  EXPECT_EQ(results[1].speedup->baseline, bench::baseline_kernel_name());
+  EXPECT_FALSE(results[2].speedup->paired);  // another group: measured at another time
+  EXPECT_DOUBLE_EQ(*results[2].speedup_vs_legacy, 2.5);
+  EXPECT_DOUBLE_EQ(*results[0].speedup_vs_legacy, 1.0);
 }
 
 TEST(ModelView, SumsMedianTimesCountsAndBytesPerVariant) {

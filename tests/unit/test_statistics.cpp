@@ -66,3 +66,80 @@ TEST(Summarize, EmptyThrows) { EXPECT_THROW(summarize(std::span<const double>{})
 
 }  // namespace
 }  // namespace qgemv::bench
+
+namespace qgemv::bench {
+namespace {
+
+// Order-statistic interval of the median: for 10 values [x(2), x(9)], covering 1 - 2 * 11/1024.
+TEST(MedianInterval, TenValuesUseTheSecondAndNinth) {
+  const std::vector<double> v = {10, 1, 9, 2, 8, 3, 7, 4, 6, 5};
+  const auto s = summarize(v);
+  EXPECT_EQ(s.ci_low, 2);
+  EXPECT_EQ(s.ci_high, 9);
+  EXPECT_NEAR(s.ci_coverage, 1 - 2 * 11.0 / 1024, 1e-12);
+}
+
+TEST(MedianInterval, TooFewValuesForNinetyFivePercentSpanThemAll) {
+  const std::vector<double> v = {3, 1, 2, 5, 4};
+  const auto s = summarize(v);
+  EXPECT_EQ(s.ci_low, 1);
+  EXPECT_EQ(s.ci_high, 5);
+  EXPECT_NEAR(s.ci_coverage, 1 - 2.0 / 32, 1e-12);  // 93.75 %: said, not hidden
+}
+
+TEST(MedianInterval, ManyValuesNarrowIt) {
+  std::vector<double> v;
+  for (int i = 1; i <= 100; ++i) v.push_back(i);
+  const auto s = summarize(v);
+  EXPECT_EQ(s.ci_low, 40);  // the textbook 95 % interval for n = 100: x(40) to x(61), 1-based
+  EXPECT_EQ(s.ci_high, 61);
+  EXPECT_GE(s.ci_coverage, 0.95);
+}
+
+std::vector<double> ramp(double start, double step, int n) {
+  std::vector<double> v;
+  for (int i = 0; i < n; ++i) v.push_back(start + step * i);
+  return v;
+}
+
+TEST(Drift, StationaryNoiseIsStable) {
+  const std::vector<double> v = {100, 103, 99, 101, 102, 98, 100, 104, 99, 101};
+  const auto s = assess_stability(v);
+  EXPECT_FALSE(s.unstable) << s.reason;
+  EXPECT_TRUE(s.reason.empty());
+}
+
+TEST(Drift, ARampIsUnstable) {
+  const auto v = ramp(100, 4, 10);  // 100 .. 136: last third 28 % above the first
+  const auto s = assess_stability(v);
+  EXPECT_TRUE(s.unstable);
+  EXPECT_NEAR(s.drift, (132.0 - 104.0) / 118.0, 1e-12);
+  EXPECT_EQ(s.reason.rfind("drift: last third +", 0), 0u) << s.reason;
+}
+
+TEST(Drift, AGpuComingBackToSpeedIsUnstable) {
+  // The first repetitions of a case on a GPU that idled: 3x slow, then settled.
+  const std::vector<double> v = {590, 420, 300, 190, 189, 188, 188, 187, 188, 189};
+  EXPECT_TRUE(assess_stability(v).unstable);
+}
+
+TEST(Drift, AShiftWithinTheThirdsOwnSpreadIsNot) {
+  // Thirds' medians differ by 6 %, but the thirds overlap: noise, not drift.
+  const std::vector<double> v = {90, 100, 110, 100, 100, 100, 96, 106, 116, 106};
+  EXPECT_FALSE(assess_stability(v).unstable) << assess_stability(v).reason;
+}
+
+TEST(Drift, MinimumFarBelowTheMedianIsUnstable) {
+  const std::vector<double> v = {100, 101, 99, 100, 70, 100, 102, 98, 100, 101};
+  const auto s = assess_stability(v);
+  EXPECT_TRUE(s.unstable);
+  EXPECT_NEAR(s.low_outlier, 0.3, 1e-12);
+  EXPECT_EQ(s.reason, "minimum 30.0% below the median");
+}
+
+TEST(Drift, TooFewRepetitionsAreNotJudged) {
+  EXPECT_FALSE(assess_stability(ramp(100, 50, 5)).unstable);
+}
+
+}  // namespace
+}  // namespace qgemv::bench
