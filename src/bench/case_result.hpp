@@ -25,8 +25,15 @@ struct CaseKey {
   Storage storage = Storage::bb;
 };
 
+// One independent measurement: a batch of back-to-back dispatches, summarised per dispatch.
+struct Repetition {
+  double seconds;            // mean time per dispatch over the batch
+  std::int64_t dispatches;
+};
+
 struct Timing {
   std::string timer;                 // "gpu" (timestamp queries) or "host" (fallback)
+  std::vector<Repetition> repetitions;  // the independent measurements
   std::vector<double> samples_s;     // one per timed dispatch, seconds
   Summary summary;                   // of samples_s
   std::vector<double> host_batch_s;  // host wall time per dispatch, one value per submitted batch
