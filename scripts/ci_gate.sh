@@ -94,11 +94,15 @@ if settings.get("validate") is False:
     pinned["--no-validate"] = []
 if device:
     pinned["--device"] = [device]
+dropped = {"--out", "--force", "--format", "--dump", "--quiet", "--tune"}
 # QGEMV_RUN_ARGS last: what the caller sets explicitly wins.
 for name, values in grouped(run_args.split(), "QGEMV_RUN_ARGS"):
+    if name in dropped:
+        print(f"ci_gate: QGEMV_RUN_ARGS: {name} is not for a gate's sweep (its result goes to QGEMV_OUT)",
+              file=sys.stderr)
+        sys.exit(2)
     pinned[name] = values
 
-dropped = {"--out", "--force", "--format", "--dump", "--quiet", "--tune"}
 args = []
 for name, values in options:
     if name not in dropped and name not in pinned:
@@ -119,7 +123,7 @@ out=${QGEMV_OUT:-$work/new.json}
 
 echo "ci_gate: rerunning the sweep of $baseline: $bench ${args[*]}" >&2
 # Exit 1 (a case failed validation) still goes on to compare, whose report names the case and which
-# exits 1 for it; anything else (bad usage, no Vulkan, interrupted) ends the job here.
+# exits 1 for it; anything else (bad usage, no Vulkan, interrupted) ends the job here, with that code.
 status=0
 "$bench" "${args[@]}" --quiet --force --out "$out" >&2 || status=$?
 if ((status != 0 && status != 1)); then

@@ -68,9 +68,8 @@ QGEMV_OUT=new3.json QGEMV_RUN_ARGS="--kernels coop" "$gate" base.json >/dev/null
 python3 -c 'import json,sys; k={r["kernel"] for r in json.load(open("new3.json"))["results"]}; sys.exit(k != {"coop"})' ||
   fail "QGEMV_RUN_ARGS --kernels coop not applied"
 
-echo "== not a result document: exit 2, one line on stderr, nothing on stdout"
-"$bench" "${device[@]}" --shapes tiny.json --kernels coop --repetitions 2 --min-time 0 --cold-cache off --roofline off --quiet \
-  --format gbench --out gbench.json
+echo "== not a result document (Google Benchmark JSON): exit 2, one line on stderr, nothing on stdout"
+echo '{"context": {"date": "2025-01-02T03:04:05+00:00"}, "benchmarks": []}' >gbench.json
 status=0
 "$gate" gbench.json --format markdown >bad.out 2>bad.err || status=$?
 ((status == 2)) || fail "a gbench file gave exit $status"
