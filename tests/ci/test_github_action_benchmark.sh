@@ -20,7 +20,7 @@ device=()
 # machine at load 35. Run inline (LP_NUM_THREADS=0) the medians agreed within 11%.
 export LP_NUM_THREADS=${LP_NUM_THREADS:-0}
 sweep() {
-  "$bench" "${device[@]}" --shapes smoke.json --repetitions 10 --cold-cache off --roofline off --quiet \
+  "$bench" "${device[@]}" --shapes smoke.json --repetitions 10 --min-time 0.01 --cold-cache off --roofline off --quiet \
     --format gbench-median --out "$1"
 }
 sweep "$dir/previous.json"
