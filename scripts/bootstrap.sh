@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make git libvulkan-dev libvulkan1 glslang-tools glslc spirv-tools spirv-cross spirv-headers libcli11-dev libfmt-dev
           nlohmann-json3-dev libgtest-dev mesa-vulkan-drivers vulkan-validationlayers python3-numpy
-          libbenchmark-tools python3-scipy python3-matplotlib clang-14 libclang-rt-14-dev llvm-14)
+          libbenchmark-tools libbenchmark-dev nodejs python3-scipy python3-matplotlib clang-14 libclang-rt-14-dev llvm-14)
 # The Android build's proof (scripts/android/test_arm64_emulated.sh, a CTest test): Debian's arm64
 # cross compiler, qemu, and arm64 Mesa lavapipe through multiarch. x86-64 hosts only;
 # QGEMV_NO_ARM64=1 leaves them out (that test then reports itself skipped).

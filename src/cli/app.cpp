@@ -92,7 +92,9 @@ int exit_code_for(const bench::SweepResult& sweep, bool validation_layer) {
 }
 
 std::string result_document(const report::RunInfo& info, const std::string& format) {
-  if (format == "gbench") return report::to_gbench_json(info, report::probe_host_cpu()).dump(2) + "\n";
+  if (const auto entries = report::gbench_entries(format)) {
+    return report::to_gbench_json(info, report::probe_host_cpu(), *entries).dump(2) + "\n";
+  }
   return report::to_json(info).dump(2) + "\n";
 }
 

@@ -82,8 +82,11 @@ Options parse_options(int argc, char** argv) {
       ->capture_default_str()
       ->check(kSeed);
   app.add_option("--out", o.out, "write the JSON result document to this file (never overwritten without --force)");
-  app.add_option("--format", o.format, "format of --out: json (this tool's schema) or gbench (Google Benchmark's)")
-      ->check(CLI::IsMember({"json", "gbench"}))
+  app.add_option("--format", o.format,
+                 "format of --out: json (this tool's schema); gbench (Google Benchmark's); gbench-aggregates (its "
+                 "--benchmark_report_aggregates_only: mean, median, stddev, cv); gbench-median (the median "
+                 "aggregate alone, for github-action-benchmark)")
+      ->check(CLI::IsMember({"json", "gbench", "gbench-aggregates", "gbench-median"}))
       ->needs("--out")
       ->capture_default_str();
   app.add_flag("--force", o.force, "allow --out to replace an existing file");

@@ -54,7 +54,7 @@ struct Options {
   std::string tuning;
   std::uint64_t seed = 1;
   std::string out;
-  std::string format = "json";  // of --out: json (our schema) or gbench (Google Benchmark's)
+  std::string format = "json";  // of --out: json (our schema), or gbench, gbench-aggregates, gbench-median
   bool force = false;
   std::string dump;
   bool no_validate = false;

@@ -2,14 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <thread>
-#include <tuple>
 
 #include "version.hpp"
 
@@ -48,69 +47,73 @@ std::string label(const bench::CaseResult& r) {
   return out;
 }
 
-// A case that produced no trustworthy time: one entry, as Google Benchmark writes a skipped run.
-json not_run_entry(const bench::CaseResult& r, std::size_t family) {
+// A case with no trustworthy time: one entry as Google Benchmark 1.7.1 writes a run that called
+// SkipWithError, its only way to say a benchmark did not run (1.8 added "skipped").
+json error_entry(const bench::CaseResult& r, std::size_t family) {
   const auto name = benchmark_name(r.key);
   json e = entry_head(name, name, family, "iteration", 1);
   e["repetition_index"] = 0;
   e["threads"] = 1;
-  if (r.status == bench::Status::failed) {
-    e["error_occurred"] = true;
-    e["error_message"] = r.message;
-  } else {
-    e["skipped"] = true;
-    e["skip_message"] = r.message;
-  }
+  e["error_occurred"] = true;
+  e["error_message"] = r.status == bench::Status::skipped ? "skipped: " + r.message : r.message;
   add_times(e, 0, 0);
   e["label"] = label(r);
   return e;
 }
 
-// Google Benchmark's repetition is a run of `iterations` timed iterations reporting their mean:
-// exactly one of ours (bench::Repetition).
-struct Repetition {
-  std::int64_t iterations;
-  double seconds;  // mean per dispatch
+struct Aggregate {
+  const char* name;
+  const char* unit;  // Google Benchmark's aggregate_unit
+  double seconds;
+  double bytes_per_second;
 };
 
-std::vector<Repetition> repetitions(const bench::Timing& timing) {
-  std::vector<Repetition> out;
-  for (const auto& r : timing.repetitions) out.push_back({r.dispatches, r.seconds});
-  return out;
+// Google Benchmark's statistics over the repetitions, applied to the time and to each counter alike.
+std::vector<Aggregate> aggregates(const std::vector<double>& seconds, const std::vector<double>& bytes_per_second) {
+  const auto t = bench::summarize(seconds), b = bench::summarize(bytes_per_second);
+  return {{"mean", "time", t.mean, b.mean},
+          {"median", "time", t.median, b.median},
+          {"stddev", "time", t.stddev, b.stddev},
+          {"cv", "percentage", t.stddev / t.mean, b.stddev / b.mean}};
 }
 
-void add_case(json& benchmarks, const bench::CaseResult& r, std::size_t family) {
+void add_case(json& benchmarks, const bench::CaseResult& r, std::size_t family, GbenchEntries entries) {
   if (r.status != bench::Status::ok || !r.timing || r.timing->repetitions.empty()) {
-    benchmarks.push_back(not_run_entry(r, family));
+    benchmarks.push_back(error_entry(r, family));
     return;
   }
   const auto name = benchmark_name(r.key);
-  const auto reps = repetitions(*r.timing);
+  const auto& reps = r.timing->repetitions;
   const auto bytes = static_cast<double>(r.bytes.total());
   std::vector<double> seconds, bytes_per_second;
+  json runs = json::array();
   for (std::size_t i = 0; i < reps.size(); ++i) {
     json e = entry_head(name, name, family, "iteration", reps.size());
     e["repetition_index"] = i;
     e["threads"] = 1;
-    add_times(e, reps[i].iterations, reps[i].seconds * 1e6);
+    add_times(e, reps[i].dispatches, reps[i].seconds * 1e6);
     seconds.push_back(reps[i].seconds);
     bytes_per_second.push_back(bytes / reps[i].seconds);
     e["bytes_per_second"] = bytes_per_second.back();
     e["label"] = label(r);
-    benchmarks.push_back(std::move(e));
+    runs.push_back(std::move(e));
   }
-  // As Google Benchmark computes them: statistics over the repetitions, counters included.
-  const auto time = bench::summarize(seconds);
-  const auto bps = bench::summarize(bytes_per_second);
-  const std::array<std::tuple<const char*, double, double>, 3> aggregates = {
-      {{"mean", time.mean, bps.mean}, {"median", time.median, bps.median}, {"stddev", time.stddev, bps.stddev}}};
-  for (const auto& [aggregate, secs, per_second] : aggregates) {
-    json e = entry_head(fmt::format("{}_{}", name, aggregate), name, family, "aggregate", reps.size());
+  // Google Benchmark computes no statistics over a single repetition, and writes the runs of a
+  // benchmark without aggregates even when asked for aggregates only.
+  if (reps.size() < 2 || entries == GbenchEntries::every_repetition) {
+    for (auto& e : runs) benchmarks.push_back(std::move(e));
+  }
+  if (reps.size() < 2) return;
+  for (const auto& a : aggregates(seconds, bytes_per_second)) {
+    if (entries == GbenchEntries::median_only && std::string_view(a.name) != "median") continue;
+    json e = entry_head(fmt::format("{}_{}", name, a.name), name, family, "aggregate", reps.size());
     e["threads"] = 1;
-    e["aggregate_name"] = aggregate;
-    e["aggregate_unit"] = "time";
-    add_times(e, reps.front().iterations, secs * 1e6);
-    e["bytes_per_second"] = per_second;
+    e["aggregate_name"] = a.name;
+    e["aggregate_unit"] = a.unit;
+    // A percentage aggregate is a plain fraction in every field, as Google Benchmark writes it.
+    const double time = std::string_view(a.unit) == "time" ? a.seconds * 1e6 : a.seconds;
+    add_times(e, static_cast<std::int64_t>(reps.size()), time);
+    e["bytes_per_second"] = a.bytes_per_second;
     e["label"] = label(r);
     benchmarks.push_back(std::move(e));
   }
@@ -151,7 +154,14 @@ HostCpu probe_host_cpu() {
   return cpu;
 }
 
-nlohmann::ordered_json to_gbench_json(const RunInfo& info, const HostCpu& cpu) {
+std::optional<GbenchEntries> gbench_entries(std::string_view format) {
+  if (format == "gbench") return GbenchEntries::every_repetition;
+  if (format == "gbench-aggregates") return GbenchEntries::aggregates_only;
+  if (format == "gbench-median") return GbenchEntries::median_only;
+  return std::nullopt;
+}
+
+nlohmann::ordered_json to_gbench_json(const RunInfo& info, const HostCpu& cpu, GbenchEntries entries) {
   const auto& sweep = *info.sweep;
   const auto& d = sweep.device;
   // Google Benchmark's own context keys first; ours follow as string key/values, the form its
@@ -182,7 +192,7 @@ nlohmann::ordered_json to_gbench_json(const RunInfo& info, const HostCpu& cpu) {
                   {"incomplete_reason", sweep.incomplete ? info.incomplete_reason : ""},
                   {"command_line", info.command_line}};
   json benchmarks = json::array();
-  for (std::size_t i = 0; i < sweep.results.size(); ++i) add_case(benchmarks, sweep.results[i], i);
+  for (std::size_t i = 0; i < sweep.results.size(); ++i) add_case(benchmarks, sweep.results[i], i, entries);
   return {{"context", context}, {"benchmarks", benchmarks}};
 }
 
