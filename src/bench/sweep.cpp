@@ -8,6 +8,7 @@
 
 #include "bench/footprint.hpp"
 #include "util/error.hpp"
+#include "util/stop_request.hpp"
 #include "vk/commands.hpp"
 
 namespace qgemv::bench {
@@ -89,6 +90,8 @@ class Sweep {
       rebuild_gpu();
     } catch (const std::exception& e) {
       out_.roofline_error = e.what();
+    } catch (const Interrupted&) {
+      out_.roofline_error = "interrupted";
     }
   }
 
@@ -116,6 +119,8 @@ class Sweep {
                            : not_run(shape, dtype, seed, *kernel, storage, Status::skipped, too_large);
         } catch (const InterruptedWhileTuning&) {
           return;  // the case never ran: it is left out, and the sweep reports itself incomplete
+        } catch (const Interrupted&) {
+          return;  // stopped between two timed batches: left out the same way
         }
         result.count_per_token = plan_.shapes.has_token_counts ? shape.per_token(plan_.shapes.layers) : 0;
         out_.results.push_back(std::move(result));
@@ -184,7 +189,7 @@ class Sweep {
 
   bool stopping() const { return interrupted_ || !gpu_; }
 
-  bool need_reference() const { return plan_.settings.validate || plan_.settings.dump_dir.has_value(); }
+  bool need_reference() const { return plan_.settings.validate || static_cast<bool>(plan_.settings.on_gpu_output); }
 
   void report_progress(std::string current) {
     progress_.current = std::move(current);

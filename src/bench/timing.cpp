@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "util/stop_request.hpp"
 #include "vk/timestamps.hpp"
 
 namespace qgemv::bench {
@@ -37,6 +38,7 @@ bool time_with_timestamps(vk_util::Context& context, vk_util::Commands& commands
   const auto start = Clock::now();
   double gpu_seconds = 0;
   while (!done(static_cast<int>(timing.samples_s.size()), gpu_seconds, start, settings)) {
+    throw_if_stop_requested();
     const auto batch = static_cast<std::uint32_t>(
         next_batch_size(static_cast<int>(timing.samples_s.size()), gpu_seconds, settings, kDispatchesPerBatch));
     const auto batch_start = Clock::now();
@@ -67,6 +69,7 @@ void time_on_host(vk_util::Commands& commands, const Recorder& record, const Tim
   const auto start = Clock::now();
   double total = 0;
   while (!done(static_cast<int>(timing.samples_s.size()), total, start, settings)) {
+    throw_if_stop_requested();
     const auto dispatch_start = Clock::now();
     commands.run([&](const vk::raii::CommandBuffer& cmd) { record(cmd, iteration++); });
     timing.samples_s.push_back(seconds_since(dispatch_start));
@@ -95,6 +98,7 @@ Timing measure(vk_util::Context& context, vk_util::Commands& commands, const Rec
   // the case's time cap here.
   const auto warmup_start = Clock::now();
   for (int done = 0; done < settings.warmup && (done == 0 || seconds_since(warmup_start) < settings.max_time_s / 5);) {
+    throw_if_stop_requested();
     const int batch = std::min(kWarmupBatch, settings.warmup - done);
     commands.run([&](const vk::raii::CommandBuffer& cmd) {
       for (int i = 0; i < batch; ++i) {
