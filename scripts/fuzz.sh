@@ -3,15 +3,17 @@
 # Builds the libFuzzer targets of fuzz/ with clang-14 (ASan + UBSan) into build-fuzz/ and runs each
 # for SECONDS (default 30), side by side. Seeds are made at run time in a fresh corpus folder:
 # configs/*.json for the shapes parser; results/baselines/*.json cut down to a few cases for the
-# result-document reader. A crash, a sanitizer report or an exception other than UsageError fails the
-# run; the input that caused it is kept in build-fuzz/crashes/<target>/ (replay it with
+# result-document reader; a small tuning file for its reader; a few command lines (arguments
+# separated by NUL bytes) for the command-line target. A crash, a sanitizer report or an exception
+# other than UsageError fails the run; the input that caused it is kept in
+# build-fuzz/crashes/<target>/ (replay it with
 # `build-fuzz/fuzz/<target> <file>`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 build=$PWD/build-fuzz
-targets=(fuzz_shapes fuzz_result_document)
-declare -A max_len=([fuzz_shapes]=4096 [fuzz_result_document]=8192)
+targets=(fuzz_shapes fuzz_result_document fuzz_tuning_file fuzz_command_line)
+declare -A max_len=([fuzz_shapes]=4096 [fuzz_result_document]=8192 [fuzz_tuning_file]=4096 [fuzz_command_line]=512)
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++-14 -DQGEMV_FUZZ=ON \
       -DQGEMV_BUILD_TESTS=OFF
@@ -19,8 +21,21 @@ cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 
 corpus=$build/corpus
 rm -rf "$corpus"
-mkdir -p "$corpus/fuzz_shapes" "$corpus/fuzz_result_document"
+for target in "${targets[@]}"; do mkdir -p "$corpus/$target"; done
 cp configs/*.json "$corpus/fuzz_shapes/"
+cat >"$corpus/fuzz_tuning_file/tuning.json" <<'EOF'
+{"schema_version": 1, "tool": "qgemv-bench", "entries": [{"device": "llvmpipe", "kernel": "coop_tuned",
+ "n": 2048, "k": 4096, "group_size": 128, "dtype": "fp16", "storage": "bt",
+ "config": {"threads_per_block": 64, "blocks_per_workgroup": 2, "loads_per_step": 8, "reduction": "shared",
+            "prefetch": true, "interleaved": false},
+ "name": "t64.b2.u8.shared.pf", "median_s": 1.5e-05, "candidates": 84,
+ "trials": [{"name": "t64.b2.u8.shared.pf", "median_s": 1.5e-05}]}]}
+EOF
+arguments() { printf '%s\0' "$@"; }  # one command line, NUL after each argument
+arguments --shapes smoke.json --kernels legacy,coop --dtype fp32,fp16 >"$corpus/fuzz_command_line/kernels"
+arguments --shapes tiny --seed 007 --max-time '' >"$corpus/fuzz_command_line/seed"
+arguments --shapes smoke --cold-cache 64 --group-size 64 --out - >"$corpus/fuzz_command_line/cold"
+arguments compare a.json b.json --threshold 5% >"$corpus/fuzz_command_line/compare"
 # The baselines are megabytes of timing samples: keep what compare reads of their first cases, and
 # a variant whose last case is skipped.
 python3 - "$corpus/fuzz_result_document" results/baselines/*.json <<'EOF'
@@ -45,7 +60,8 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 pids=()
 for target in "${targets[@]}"; do
   mkdir -p "$build/crashes/$target"
-  "$build/fuzz/$target" "$corpus/$target" -dict=fuzz/qgemv.dict -max_len="${max_len[$target]}" \
+  # close_fd_mask=1: the command-line target's --help and --version print to stdout.
+  "$build/fuzz/$target" "$corpus/$target" -dict=fuzz/qgemv.dict -close_fd_mask=1 -max_len="${max_len[$target]}" \
     -max_total_time="$seconds" -timeout=10 -use_value_profile=1 -print_final_stats=1 \
     -artifact_prefix="$build/crashes/$target/" >"$build/$target.log" 2>&1 &
   pids+=($!)

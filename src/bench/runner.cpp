@@ -8,7 +8,6 @@
 #include "bench/footprint.hpp"
 #include "bench/gpu_case.hpp"
 #include "bench/timing.hpp"
-#include "report/dump.hpp"
 #include "util/error.hpp"
 
 namespace qgemv::bench {
@@ -91,10 +90,10 @@ CaseResult PreparedCase::validate(const std::optional<kernels::TuneConfig>& conf
     }
     gpu_->use_dispatch(context_, kernels::dispatch_for(kernel_, *result.config));
   }
-  if (settings_.validate || settings_.dump_dir) {
+  if (settings_.validate || settings_.on_gpu_output) {
     const auto y = run_checked(context_, commands_, *gpu_);
     if (settings_.validate) result.validation = reference::validate(y, *problem_.reference(), problem_.dtype(), shape.k);
-    if (settings_.dump_dir) report::dump_case(*settings_.dump_dir, problem_, result.key, y);
+    if (settings_.on_gpu_output) settings_.on_gpu_output(problem_, result.key, y);
   }
   if (result.validation && !result.validation->passed) {
     result.status = Status::failed;

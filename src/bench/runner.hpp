@@ -1,7 +1,8 @@
 #pragma once
 // Runs one case (problem x kernel x storage) on the GPU: upload, validated run, warm-up, timed
 // repetitions. Measures and returns; never prints.
-#include <filesystem>
+#include <functional>
+#include <span>
 #include <optional>
 
 #include "bench/case_result.hpp"
@@ -14,6 +15,8 @@
 
 namespace qgemv::bench {
 
+using GpuOutputSink = std::function<void(const Problem&, const CaseKey&, std::span<const float> y)>;
+
 struct RunSettings {
   TimingSettings timing;
   // Cold cache (SPEC §4): rotate among copies of the weights and qparams until one pass over them
@@ -21,7 +24,9 @@ struct RunSettings {
   // 0 measures warm (one copy).
   std::uint64_t cold_cache_bytes = kDefaultColdCacheBytes;
   bool validate = true;
-  std::optional<std::filesystem::path> dump_dir;  // --dump: per-case .npy files + manifest
+  // Sees each case's GPU output after its checked run (--dump: report writes the files), so bench
+  // itself never writes one.
+  GpuOutputSink on_gpu_output;
   std::uint64_t max_binding_bytes = 0;  // --max-binding-mib: lowers the device's binding limit (0: as is)
 };
 

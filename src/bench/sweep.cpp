@@ -12,6 +12,7 @@
 #include "bench/interleave.hpp"
 #include "bench/speedup.hpp"
 #include "util/error.hpp"
+#include "util/stop_request.hpp"
 #include "vk/commands.hpp"
 
 namespace qgemv::bench {
@@ -93,6 +94,8 @@ class Sweep {
       rebuild_gpu();
     } catch (const std::exception& e) {
       out_.roofline_error = e.what();
+    } catch (const Interrupted&) {
+      out_.roofline_error = "interrupted";
     }
   }
 
@@ -123,6 +126,8 @@ class Sweep {
         measure_variants(*problem, variants);
       } catch (const InterruptedWhileTuning&) {
         // the variants not yet measured are left out, and the sweep reports itself incomplete
+      } catch (const Interrupted&) {
+        // stopped between two timed batches: left out the same way
       }
     }
     for (auto& v : variants) {
@@ -331,7 +336,7 @@ class Sweep {
 
   bool stopping() const { return interrupted_ || !gpu_; }
 
-  bool need_reference() const { return plan_.settings.validate || plan_.settings.dump_dir.has_value(); }
+  bool need_reference() const { return plan_.settings.validate || static_cast<bool>(plan_.settings.on_gpu_output); }
 
   void report_progress(std::string current) {
     progress_.current = std::move(current);

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "util/stop_request.hpp"
+
 namespace qgemv::bench {
 namespace {
 
@@ -53,6 +55,7 @@ Measurement::~Measurement() = default;
 // Mean seconds per dispatch of `dispatches` back-to-back dispatches in one submission, from
 // timestamps; switches to host timing for good when the device's timestamps are unusable.
 double Measurement::run_batch(std::int64_t dispatches, bool timed, std::vector<double>* per_dispatch) {
+  throw_if_stop_requested();
   if (host_timer_) return run_on_host(dispatches);
   const auto count = static_cast<std::uint32_t>(dispatches);
   if (!pool_ || pool_->pairs() < count) pool_ = std::make_unique<vk_util::TimestampPool>(context_, count);
@@ -81,6 +84,7 @@ double Measurement::run_batch(std::int64_t dispatches, bool timed, std::vector<d
 double Measurement::run_on_host(std::int64_t dispatches) {
   double total = 0;
   for (std::int64_t i = 0; i < dispatches; ++i) {
+    throw_if_stop_requested();
     const auto start = Clock::now();
     commands_.run([&](const vk::raii::CommandBuffer& cmd) { record_(cmd, iteration_++); });
     total += seconds_since(start);

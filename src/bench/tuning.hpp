@@ -1,9 +1,8 @@
 #pragma once
 // --tune / --tuning: the best coop_tuned configuration per (device, kernel, N, K, G, dtype,
-// storage), searched on the device and kept in a JSON file that later runs load.
+// storage), searched on the device; report/tuning_file keeps it in a JSON file that later runs load.
 #include <atomic>
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,10 +34,7 @@ struct TuningEntry {
 
 class TuningTable {
  public:
-  // UsageError "<path>: ..." on an unreadable or malformed file.
-  static TuningTable load(const std::filesystem::path& path);
-  void save(const std::filesystem::path& path) const;  // atomically
-
+  // The file format (read and written by report/tuning_file) lives outside bench/.
   std::optional<kernels::TuneConfig> find(const TuningKey& key) const;
   void put(const TuningEntry& entry);  // replaces an entry with the same key
   const std::vector<TuningEntry>& entries() const { return entries_; }

@@ -3,13 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <chrono>
-#include <csignal>
 #include <ctime>
-#include <filesystem>
-#include <iostream>
-#include <utility>
+#include <optional>
 
 #include "bench/sweep.hpp"
 #include "cli/compare_command.hpp"
@@ -17,11 +12,12 @@
 #include "cli/explain_command.hpp"
 #include "cli/options.hpp"
 #include "cli/plan.hpp"
-#include "report/console_report.hpp"
-#include "report/gbench_report.hpp"
-#include "report/json_report.hpp"
+#include "cli/result_files.hpp"
+#include "cli/stop_signals.hpp"
+#include "report/dump.hpp"
 #include "report/output_file.hpp"
 #include "util/error.hpp"
+#include "util/stop_request.hpp"
 #include "vk/context.hpp"
 #include "vk/vulkan_advice.hpp"
 
@@ -32,18 +28,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitSignalBase = 128;  // shells report death by signal S as 128 + S
-// The --out file is rewritten this often during a sweep, so a crash or a kill loses little.
-constexpr std::chrono::seconds kCheckpointInterval{10};
-
-std::atomic<bool> g_interrupted{false};
-std::atomic<int> g_signal{0};
-static_assert(std::atomic<int>::is_always_lock_free, "signal handlers may only touch lock-free atomics");
-
-extern "C" void on_stop_signal(int signal) {
-  g_signal = signal;
-  g_interrupted = true;
-  std::signal(signal, SIG_DFL);  // a second Ctrl-C (or kill) ends the program at once
-}
 
 std::string utc_now() {
   const std::time_t now = std::time(nullptr);
@@ -82,7 +66,7 @@ std::function<void(const bench::Progress&)> progress_printer(bool quiet) {
 }
 
 int exit_code_for(const bench::SweepResult& sweep, bool validation_layer) {
-  if (sweep.incomplete && g_signal != 0) return kExitSignalBase + g_signal;
+  if (sweep.incomplete && stop_signal() != 0) return kExitSignalBase + stop_signal();
   if (!sweep.stopped_reason.empty()) return kExitFailed;
   if (validation_layer && sweep.validation_messages > 0) return kExitFailed;
   for (const auto& r : sweep.results) {
@@ -91,65 +75,40 @@ int exit_code_for(const bench::SweepResult& sweep, bool validation_layer) {
   return kExitOk;
 }
 
-std::string result_document(const report::RunInfo& info, const std::string& format) {
-  if (const auto entries = report::gbench_entries(format)) {
-    return report::to_gbench_json(info, report::probe_host_cpu(), *entries).dump(2) + "\n";
-  }
-  return report::to_json(info).dump(2) + "\n";
-}
-
 std::string incomplete_reason(const bench::SweepResult& sweep) {
   if (!sweep.incomplete) return {};
   if (!sweep.stopped_reason.empty()) return sweep.stopped_reason;
-  if (g_signal == SIGINT) return "interrupted by SIGINT";
-  if (g_signal == SIGTERM) return "interrupted by SIGTERM";
+  if (stop_signal() != 0) return fmt::format("interrupted by {}", stop_signal_name(stop_signal()));
   return "in progress";
-}
-
-// Called after every case: rewrites --out with the results so far, at most every
-// kCheckpointInterval. A checkpoint that cannot be written is reported once and the sweep goes on.
-std::function<void(const bench::SweepResult&)> checkpoint_writer(const Options& o, const report::RunInfo& info) {
-  if (o.out.empty()) return {};
-  return [&o, &info, last = std::chrono::steady_clock::time_point{}, warned = false](
-             const bench::SweepResult& so_far) mutable {
-    const auto now = std::chrono::steady_clock::now();
-    if (last != std::chrono::steady_clock::time_point{} && now - last < kCheckpointInterval) return;
-    last = now;
-    bench::SweepResult snapshot = so_far;  // derived fields only for the cases written, not per case
-    bench::fill_derived(snapshot);
-    report::RunInfo partial = info;
-    partial.sweep = &snapshot;
-    partial.incomplete_reason = "in progress";
-    try {
-      report::write_atomically(o.out, result_document(partial, o.format));
-    } catch (const std::exception& e) {
-      if (!std::exchange(warned, true)) fmt::print(stderr, "qgemv-bench: checkpoint not written: {}\n", e.what());
-    }
-  };
 }
 
 int run_sweep_command(const Options& o) {
   const auto plan = make_plan(o);
-  if (!o.out.empty()) report::check_output_path(o.out, o.force);
+  // Every path is checked before the sweep, so a long run never ends unable to save.
+  std::optional<report::OutputFile> out;
+  if (!o.out.empty() && o.out != "-") {
+    report::check_output_path(o.out, o.force, "--out");
+    out.emplace(o.out, o.force);
+  }
+  if (o.tune) report::check_output_path(o.tuning, true, "--tuning");
+  if (!o.dump.empty()) report::prepare_dump_folder(o.dump);
 
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
+  install_stop_signals();
   report::RunInfo info{utc_now(), host_name(), o.command_line, o.validation_layer, &plan, nullptr, {}};
   const auto progress = progress_printer(o.quiet);
-  const auto sweep = bench::run_sweep(plan, progress, g_interrupted, checkpoint_writer(o, info));
+  const auto sweep = bench::run_sweep(plan, progress, g_stop_requested, checkpoint_writer(out ? &*out : nullptr, o, info));
   if (progress) fmt::print(stderr, "\r\033[K");
   info.sweep = &sweep;
   info.incomplete_reason = incomplete_reason(sweep);
 
-  if (o.tune) sweep.tuning.save(o.tuning);
-  if (!o.out.empty()) report::write_atomically(o.out, result_document(info, o.format));
-  if (!o.quiet) fmt::print("{}", report::console_table(info));
+  const bool saved = write_results(o, info, out ? &*out : nullptr);
   if (!sweep.stopped_reason.empty()) fmt::print(stderr, "qgemv-bench: sweep stopped: {}\n", sweep.stopped_reason);
   if (sweep.validation_messages > 0) {
     fmt::print(stderr, "qgemv-bench: the validation layer reported {} message(s), first:\n", sweep.validation_messages);
     for (const auto& m : sweep.first_validation_messages) fmt::print(stderr, "  {}\n", m);
   }
-  return exit_code_for(sweep, o.validation_layer);
+  const int code = exit_code_for(sweep, o.validation_layer);
+  return code == kExitOk && !saved ? kExitFailed : code;
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <string_view>
 #include <type_traits>
@@ -20,9 +22,12 @@ CLI::Validator must_be(std::string wanted, std::string help_tag, Accept accept) 
   return CLI::Validator(
       [wanted, accept](std::string& input) -> std::string {
         T value{};
-        // CLI11 converts unsigned values with strtoull, which wraps "-1" round to 2^64 - 1.
-        const bool wraps = std::is_unsigned_v<T> && input.starts_with('-');
-        if (!wraps && CLI::detail::lexical_cast(input, value) && accept(value)) return {};
+        // Parsed here, strictly: CLI11 wraps "-1" round to 2^64 - 1 for unsigned types, clamps
+        // 2^64 to 2^64 - 1, and takes "inf" and "nan" for seconds.
+        const auto [end, error] = std::from_chars(input.data(), input.data() + input.size(), value);
+        bool ok = error == std::errc() && end == input.data() + input.size();
+        if constexpr (std::is_floating_point_v<T>) ok = ok && std::isfinite(value);
+        if (ok && accept(value)) return {};
         return "must be " + wanted + " (got " + input + ")";
       },
       std::move(help_tag));
@@ -42,6 +47,23 @@ const auto kSeed = must_be<std::uint64_t>("an integer from 0 to 1844674407370955
                                           [](std::uint64_t) { return true; });
 const auto kGroupSize = must_be<std::int64_t>("a positive multiple of 32", "",
                                               [](std::int64_t v) { return v > 0 && v % 32 == 0; });
+
+// Values CLI11 accepts but a run cannot use: an empty path or name, a kernel named twice (the
+// results would hold the same case twice, which compare rejects).
+void check_values(const CLI::App& app, const Options& o) {
+  for (const char* flag : {"--shapes", "--out", "--device", "--tuning", "--dump"}) {
+    const auto* option = app.get_option(flag);
+    if (option->count() > 0 && option->as<std::string>().empty()) {
+      throw UsageError(fmt::format("{}: must not be empty{}", flag,
+                                   std::string_view(flag) == "--out" ? " (a file, or - for stdout)" : ""));
+    }
+  }
+  for (std::size_t i = 0; i < o.kernels.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (o.kernels[i] == o.kernels[j]) throw UsageError(fmt::format("--kernels: {} given twice", o.kernels[i]));
+    }
+  }
+}
 
 }  // namespace
 
@@ -81,7 +103,9 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--seed", o.seed, "seed of the random data (each shape derives its own from it)")
       ->capture_default_str()
       ->check(kSeed);
-  app.add_option("--out", o.out, "write the JSON result document to this file (never overwritten without --force)");
+  app.add_option("--out", o.out,
+                 "write the JSON result document to this file (- for stdout; only a regular file is replaced, "
+                 "and only with --force)");
   app.add_option("--format", o.format,
                  "format of --out: json (this tool's schema); gbench (Google Benchmark's); gbench-aggregates (its "
                  "--benchmark_report_aggregates_only: mean, median, stddev, cv); gbench-median (the median "
@@ -167,6 +191,7 @@ Options parse_options(int argc, char** argv) {
   if (const char* v = std::getenv("QGEMV_VALIDATION_LAYER"); v != nullptr && std::string_view(v) == "1") {
     o.validation_layer = true;
   }
+  if (!list->parsed() && !compare->parsed()) check_values(app, o);
   if (list->parsed()) o.command = Command::list_devices;
   if (compare->parsed()) o.command = Command::compare;
   if (list_kernels->parsed()) o.command = Command::list_kernels;

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "report/dump.hpp"
+#include "report/tuning_file.hpp"
 #include "util/error.hpp"
 #include "util/suggest.hpp"
 
@@ -48,7 +50,7 @@ std::uint64_t parse_cold_cache(const std::string& text) {
 void configure_tuning(const Options& o, bench::SweepPlan& plan) {
   if (o.tune && o.tuning.empty()) throw UsageError("--tune needs --tuning FILE to write the configurations to");
   if (!o.tuning.empty() && (!o.tune || std::filesystem::exists(o.tuning))) {
-    plan.tuning = bench::TuningTable::load(o.tuning);
+    plan.tuning = report::load_tuning_file(o.tuning);
   }
   plan.tune = o.tune;
   // Candidates are compared with each other only, so a shorter timing per candidate suffices.
@@ -59,7 +61,7 @@ void configure_tuning(const Options& o, bench::SweepPlan& plan) {
   plan.tune_settings.timing.warmup_max_s = std::min(plan.settings.timing.warmup_max_s, 0.2);
   plan.tune_settings.timing.samples = 0;
   plan.tune_settings.timing.max_time_s = std::min(plan.settings.timing.max_time_s, 1.0);
-  plan.tune_settings.dump_dir.reset();
+  plan.tune_settings.on_gpu_output = nullptr;
 }
 
 // Test hook (tests/integration/test_reliability.cpp): no driver loses its device on demand.
@@ -97,7 +99,7 @@ bench::SweepPlan make_plan(const Options& o) {
   plan.roofline = o.roofline == "on";
   configure_tuning(o, plan);
   plan.settings.validate = !o.no_validate;
-  if (!o.dump.empty()) plan.settings.dump_dir = o.dump;
+  if (!o.dump.empty()) plan.settings.on_gpu_output = report::case_dumper(o.dump);
   plan.settings.max_binding_bytes = o.max_binding_mib << 20;
   plan.context_options = {o.device, o.validation_layer, o.gpu_timeout};
   plan.device_lost_at_case = fault_injection_case();

@@ -2,11 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "bench/statistics.hpp"
 #include "util/error.hpp"
+#include "util/input_file.hpp"
 #include "util/json_error.hpp"
 
 namespace qgemv::compare {
@@ -172,13 +171,11 @@ ResultDocument load_result_document(const std::filesystem::path& path) {
     const bool exists = std::filesystem::exists(path, ec);
     throw UsageError(fmt::format("{}: {}", path.string(), exists ? "not a file" : "no such file"));
   }
-  std::ifstream in(path);
-  if (!in) throw UsageError(fmt::format("{}: cannot read the file", path.string()));
-  std::stringstream text;
-  text << in.rdbuf();
+  const std::string text = read_input_file(path.string(), "result document");
+  check_json_depth(text, path.string());
   json doc;
   try {
-    doc = json::parse(text.str());
+    doc = json::parse(text);
   } catch (const json::parse_error& e) {
     throw UsageError(fmt::format("{}: invalid JSON (byte {})", path.string(), e.byte));
   } catch (const json::exception& e) {  // out_of_range.406: a number beyond double's range (1e400)

@@ -10,12 +10,14 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <utility>
 #include <span>
 
 #include <nlohmann/json.hpp>
 
 #include "util/embedded.hpp"
 #include "util/error.hpp"
+#include "util/input_file.hpp"
 #include "util/json_error.hpp"
 #include "util/suggest.hpp"
 
@@ -33,10 +35,33 @@ constexpr std::string_view kFileRequired[] = {"name", "shapes"};
 constexpr std::string_view kShapeKeys[] = {"name", "n", "k", "count", "group_size", "scope"};
 constexpr std::string_view kShapeRequired[] = {"name", "n", "k"};
 
-// A whole range array or a long string must not flood the one-line error.
+// A whole range array or a long string must not flood the one-line error, and a value nested
+// deep must not be walked recursively: containers are shown to two levels, then "...".
+void append_bounded(const json& value, int levels, std::string& out) {
+  if (!value.is_structured()) {
+    out += value.dump();
+  } else if (levels == 0 || value.empty()) {
+    out += value.is_array() ? (value.empty() ? "[]" : "[...]") : (value.empty() ? "{}" : "{...}");
+  } else {
+    out += value.is_array() ? '[' : '{';
+    bool first = true;
+    for (const auto& [key, element] : value.items()) {
+      if (!std::exchange(first, false)) out += ',';
+      if (out.size() > 64) {
+        out += "...";
+        break;
+      }
+      if (value.is_object()) out += json(key).dump() + ":";
+      append_bounded(element, levels - 1, out);
+    }
+    out += value.is_array() ? ']' : '}';
+  }
+}
+
 std::string got(const json& value) {
   constexpr std::size_t kMax = 40;
-  std::string text = value.dump();
+  std::string text;
+  append_bounded(value, 2, text);
   if (text.size() > kMax) {
     std::size_t cut = kMax - 3;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
@@ -45,20 +70,29 @@ std::string got(const json& value) {
   return " (got " + text + ")";
 }
 
+// Shape names become folder names (--dump) and table cells, so they are kept to characters that
+// are safe in both: no path separator, no "..", no control character.
+constexpr std::size_t kMaxShapeName = 64;
+bool safe_shape_name(std::string_view name) {
+  const auto allowed = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.' || c == '+';
+  };
+  const bool starts_well = !name.empty() && allowed(name[0]) && name[0] != '.' && name[0] != '-';
+  return starts_well && name.size() <= kMaxShapeName && std::all_of(name.begin(), name.end(), allowed);
+}
+
+bool has_control_character(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f;
+  });
+}
+
 std::string json_quoted(std::string_view text) { return json(text).dump(); }
 
 std::string index_path(const std::string& base, std::size_t index) {
   return base + "[" + std::to_string(index) + "]";
-}
-
-// nlohmann reports the offset of the byte it stopped at; editors show lines and characters.
-std::string line_and_column(std::string_view text, std::size_t byte) {
-  const std::string_view before = text.substr(0, std::min(byte == 0 ? 0 : byte - 1, text.size()));
-  const std::size_t newline = before.rfind('\n');
-  const std::string_view line = newline == std::string_view::npos ? before : before.substr(newline + 1);
-  const auto is_char_start = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; };
-  return "line " + std::to_string(1 + std::count(before.begin(), before.end(), '\n')) + ", column " +
-         std::to_string(1 + std::count_if(line.begin(), line.end(), is_char_start));
 }
 
 // nlohmann keeps the last of two equal keys silently; a file that says "n" twice is almost
@@ -141,6 +175,7 @@ class Parser {
     file.source = source_;
     file.name = read_name(root["name"], "$.name");
     if (root.contains("description")) file.description = read_string(root["description"], "$.description");
+    if (has_control_character(file.description)) fail("$.description", "must not hold control characters");
     const GroupSize group_size = file_group_size(root);
     file.group_size = group_size.value;
     if (root.contains("layers")) file.layers = read_positive(root["layers"], "$.layers");
@@ -159,6 +194,7 @@ class Parser {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
       throw UsageError(source_ + ": empty file (expected a JSON object with \"name\" and \"shapes\")");
     }
+    check_json_depth(text, source_);
     DuplicateKeyCheck check(source_);
     try {
       return json::parse(text, [&check](int, json::parse_event_t event, json& parsed) {
@@ -202,6 +238,16 @@ class Parser {
   std::string read_name(const json& value, const std::string& path) const {
     std::string name = read_string(value, path);
     if (name.empty()) fail(path, "must not be empty");
+    if (has_control_character(name)) fail(path, "must not hold control characters" + got(value));
+    return name;
+  }
+
+  std::string read_shape_name(const json& value, const std::string& path) const {
+    std::string name = read_name(value, path);
+    if (!safe_shape_name(name)) {
+      fail(path, "must be up to " + std::to_string(kMaxShapeName) +
+                     " letters, digits and . _ - +, starting with a letter or digit" + got(value));
+    }
     return name;
   }
 
@@ -302,7 +348,7 @@ class Parser {
                                 ShapesFile& file) const {
     check_object(entry, path, kShapeKeys, kShapeRequired);
     Shape base;
-    base.name = read_name(entry["name"], path + ".name");
+    base.name = read_shape_name(entry["name"], path + ".name");
     const Sizes ns = read_sizes(entry["n"], path + ".n");
     const Sizes ks = read_sizes(entry["k"], path + ".k");
     if (entry.contains("count")) {
@@ -339,18 +385,6 @@ class Parser {
   std::optional<std::int64_t> override_;
 };
 
-std::string read_text_file(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) throw UsageError(path + ": cannot read file: " + std::strerror(errno));
-  std::string text;
-  char buffer[1 << 14];
-  std::size_t got_bytes = 0;
-  while ((got_bytes = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, got_bytes);
-  // Linux opens a directory for reading and fails only at fread, with EISDIR.
-  if (std::ferror(file.get())) throw UsageError(path + ": cannot read file: " + std::strerror(errno));
-  return text;
-}
-
 const embedded::Table::value_type* find_builtin(const std::string& name) {
   for (const auto& entry : embedded::shapes_files()) {
     if (entry.first == name || entry.first == name + ".json") return &entry;
@@ -372,7 +406,7 @@ ShapesFile load_shapes(const std::string& name_or_path, std::optional<std::int64
   if (error && error != std::errc::no_such_file_or_directory && error != std::errc::not_a_directory) {
     throw UsageError(name_or_path + ": cannot access: " + error.message());
   }
-  if (exists) return parse_shapes(read_text_file(name_or_path), name_or_path, group_size_override);
+  if (exists) return parse_shapes(read_input_file(name_or_path, "shapes file"), name_or_path, group_size_override);
   if (const auto* builtin = find_builtin(name_or_path)) {
     const auto bytes = builtin->second;
     const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());

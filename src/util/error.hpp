@@ -1,5 +1,5 @@
 #pragma once
-// Error categories map one-to-one onto the process exit codes of SPEC §8, so the single
+// Error categories map one-to-one onto the process exit codes (docs/failures.md), so the single
 // catch site in main() can pick the code without inspecting messages.
 #include <stdexcept>
 #include <string>
@@ -25,12 +25,17 @@ class UnsupportedError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Errors are one line (SPEC §8) even when they quote a user's value that holds a line break.
+// Errors are one line even when they quote a user's value that holds a line break, and
+// a value holding ESC or another control character is never sent raw to the user's terminal.
 inline std::string one_line(std::string_view message) {
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (const char c : message) {
+    const auto byte = static_cast<unsigned char>(c);
     if (c == '\n') out += "\\n";
     else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (byte < 0x20 || byte == 0x7f) out.append("\\x").append(1, kHex[byte >> 4]).append(1, kHex[byte & 15]);
     else out += c;
   }
   return out;

@@ -2,6 +2,8 @@
 // wrong (for a shapes file: the file and the JSON path), nothing on stdout, no result file.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <string>
@@ -245,6 +247,113 @@ TEST_F(BadInput, UnknownFlagMissingValueAndStrayArgument) {
   EXPECT_EQ(rejected("--shapes"), "--shapes: 1 required TEXT missing");
   EXPECT_EQ(rejected("--shapes smoke.json extra"), "The following argument was not expected: extra");
   EXPECT_EQ(rejected("--shapes smoke.json --roofline maybe"), "--roofline: maybe not in {on,off}");
+}
+
+// --- hostile but fair input (issue 17) ----------------------------------------------------------
+
+// Used to crash (exit 139): the "(got ...)" text serialized the deep value recursively.
+TEST_F(BadInput, ShapesFileNestedTooDeep) {
+  EXPECT_EQ(rejected_shapes(R"({"name": "t", "shapes": )" + std::string(100000, '[')),
+            file() + ": line 1, column 88: nested deeper than 64 levels");
+}
+
+// Used to read until memory ran out (std::bad_alloc, exit 1).
+TEST_F(BadInput, ShapesFromAnEndlessDevice) {
+  EXPECT_EQ(rejected("--shapes /dev/zero"), "/dev/zero: larger than 64 MiB (not a shapes file?)");
+}
+
+TEST_F(BadInput, ShapeNameOutsideTheSafeCharacters) {
+  const std::string rule = "must be up to 64 letters, digits and . _ - +, starting with a letter or digit";
+  EXPECT_EQ(rejected_shapes(R"({"name": "t", "shapes": [{"name": "../x", "n": 8, "k": 128}]})"),
+            file() + ": $.shapes[0].name: " + rule + R"( (got "../x"))");
+  EXPECT_EQ(rejected_shapes(R"({"name": "t", "shapes": [{"name": "/abs/x", "n": 8, "k": 128}]})"),
+            file() + ": $.shapes[0].name: " + rule + R"( (got "/abs/x"))");
+  // ESC and a line break arrive escaped, never raw.
+  EXPECT_EQ(rejected_shapes(R"({"name": "t", "shapes": [{"name": "a\u001b[31mb", "n": 8, "k": 128}]})"),
+            file() + R"(: $.shapes[0].name: must not hold control characters (got "a\u001b[31mb"))");
+  EXPECT_EQ(rejected_shapes(R"({"name": "t", "shapes": [{"name": "a\nb", "n": 8, "k": 128}]})"),
+            file() + R"(: $.shapes[0].name: must not hold control characters (got "a\nb"))");
+}
+
+TEST_F(BadInput, ControlCharactersInAValueAreNeverPrintedRaw) {
+  const std::string message = rejected("--shapes smoke.json --kernels \"$(printf 'co\\033[31mop')\"");
+  EXPECT_TRUE(message.starts_with(R"(unknown kernel "co\x1b[31mop")")) << message;
+  EXPECT_EQ(message.find('\033'), std::string::npos);
+  EXPECT_TRUE(rejected("--shapes \"$(printf 'x\033y')\"")
+                  .starts_with(R"(x\x1by: no such file and no built-in shapes file of that name)"));
+}
+
+// Used to be clamped silently to 2^64 - 1.
+TEST_F(BadInput, SeedTooLarge) {
+  EXPECT_EQ(rejected("--shapes smoke.json --seed 18446744073709551616"),
+            "--seed: must be an integer from 0 to 18446744073709551615 (got 18446744073709551616)");
+}
+
+// Used to run every case twice, and the tool's own compare then rejected the file.
+TEST_F(BadInput, KernelGivenTwice) {
+  EXPECT_EQ(rejected("--shapes smoke.json --kernels legacy,legacy"), "--kernels: legacy given twice");
+}
+
+TEST_F(BadInput, SecondsMustBeFinite) {
+  EXPECT_EQ(rejected("--shapes smoke.json --max-time inf"), "--max-time: must be a number of seconds > 0 (got inf)");
+  EXPECT_EQ(rejected("--shapes smoke.json --max-time nan"), "--max-time: must be a number of seconds > 0 (got nan)");
+  EXPECT_EQ(rejected("--shapes smoke.json --min-time inf"), "--min-time: must be a number of seconds >= 0 (got inf)");
+}
+
+TEST_F(BadInput, EmptyValues) {
+  EXPECT_EQ(rejected("--shapes smoke.json --device ''"), "--device: must not be empty");
+  EXPECT_EQ(rejected("--shapes ''"), "--shapes: must not be empty");
+  const auto r = run("--shapes smoke.json --out ''");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "qgemv-bench: --out: must not be empty (a file, or - for stdout)\n");
+}
+
+// Used to be replaced by a JSON file (as root, /dev/full included, with --force).
+TEST_F(BadInput, OutIsNeverANonRegularFile) {
+  const auto refused = [&](const fs::path& path) {
+    const auto r = run("--shapes smoke.json --force --out " + path.string());
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.err, "qgemv-bench: --out " + path.string() +
+                         ": not a regular file (only a regular file is ever replaced)\n");
+  };
+  refused("/dev/full");
+  fs::create_directory(dir_ / "folder");
+  refused(dir_ / "folder");
+  ASSERT_EQ(::mkfifo((dir_ / "fifo").c_str(), 0644), 0);
+  refused(dir_ / "fifo");
+  write("target.json", "{}");
+  fs::create_symlink(dir_ / "target.json", dir_ / "link.json");
+  refused(dir_ / "link.json");
+  EXPECT_EQ(qgemv::testing::read_file(dir_ / "target.json"), "{}");
+}
+
+// Checked before the sweep, with the reason, so a long run never ends unable to save.
+TEST_F(BadInput, OutFolderNotWritable) {
+  const auto r = run("--shapes smoke.json --out /sys/result.json");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(r.err.starts_with("qgemv-bench: --out /sys/result.json: the folder is not writable (cannot create a "
+                                "file in /sys: "))
+      << r.err;
+}
+
+// Used to fail every case one by one.
+TEST_F(BadInput, DumpOntoARegularFile) {
+  const auto path = write("file.txt", "x");
+  EXPECT_EQ(rejected("--shapes smoke.json --dump " + path.string()), "--dump " + path.string() + ": not a folder");
+}
+
+TEST_F(BadInput, TuningFileNestedTooDeepOrTooLarge) {
+  const auto deep = write("deep.json", std::string(100000, '['));
+  EXPECT_EQ(rejected("--shapes smoke.json --tuning " + deep.string()),
+            deep.string() + ": line 1, column 65: nested deeper than 64 levels");
+  EXPECT_EQ(rejected("--shapes smoke.json --tuning /dev/zero"), "/dev/zero: larger than 64 MiB (not a tuning file?)");
+}
+
+TEST_F(BadInput, ResultFileNestedTooDeepOrTooLarge) {
+  const auto deep = write("deep.json", std::string(100000, '{'));
+  const auto r = run("compare " + deep.string() + " " + deep.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "qgemv-bench: " + deep.string() + ": line 1, column 65: nested deeper than 64 levels\n");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "bench/sweep.hpp"
 #include "config/shapes.hpp"
 #include "kernels/kernel_table.hpp"
+#include "report/dump.hpp"
 
 namespace qgemv {
 namespace {
@@ -111,10 +112,10 @@ TEST(Kernels, ForcedSplitMatchesUnsplitOutput) {
   fs::remove_all(root);
   const auto json = R"({"name": "split", "shapes": [{"name": "a", "n": 1000, "k": 2048, "group_size": 64}]})";
   auto plan = plan_for(config::parse_shapes(json, "split"), kernels::default_kernels());
-  plan.settings.dump_dir = root / "whole";
+  plan.settings.on_gpu_output = report::case_dumper(root / "whole");
   const auto whole = run(plan);
   expect_all_ok(whole, plan.case_count());
-  plan.settings.dump_dir = root / "split";
+  plan.settings.on_gpu_output = report::case_dumper(root / "split");
   plan.settings.max_binding_bytes = 256 * 1024;  // 1000 x 2048 weights are 1 MB: 4 slices of 256 channels
   const auto split = run(plan);
   expect_all_ok(split, plan.case_count());

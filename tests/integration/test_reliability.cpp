@@ -1,5 +1,6 @@
-// SPEC §8 at run time, through the real binary: interrupted sweeps keep what they measured, a case
-// too large for the device is skipped, a lost or hung device fails one case and the sweep goes on.
+// Failures at run time, through the real binary (docs/failures.md): interrupted sweeps keep what
+// they measured, an output that cannot be written loses nothing, a case too large for the device is
+// skipped, a lost or hung device fails one case and the sweep goes on.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -46,6 +47,19 @@ class Reliability : public qgemv::testing::TempDirTest {
     return false;
   }
 
+  // Once the process catches `signal` (SigCgt in /proc/PID/status), the sweep is about to start.
+  static bool wait_for_handler(pid_t pid, int signal) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+      for (std::string line; std::getline(status, line);) {
+        if (line.starts_with("SigCgt:") && (std::stoull(line.substr(7), nullptr, 16) >> (signal - 1) & 1)) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+
   void expect_interrupted(int signal, int expected_exit, const std::string& reason) const {
     const auto out = dir_ / "result.json";
     const pid_t pid = start(long_sweep() + " --out " + out.string());
@@ -86,8 +100,98 @@ TEST_F(Reliability, CheckpointDuringTheSweepThenTheFinalDocument) {
   finish(pid);
   EXPECT_FALSE(results_of(out)["complete"].get<bool>());
   for (const auto& entry : fs::directory_iterator(dir_)) {
-    EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
   }
+}
+
+// A dropped terminal or adb connection: handled like SIGTERM, exit 128 + 1.
+TEST_F(Reliability, SighupWritesWhatWasMeasuredMarkedIncomplete) {
+  expect_interrupted(SIGHUP, 129, "interrupted by SIGHUP");
+}
+
+// The first Ctrl-C is answered at once on stderr, even in the middle of a long measurement (here
+// the roofline step, which used to run for seconds before anything was said).
+TEST_F(Reliability, FirstSignalSaysAtOnceThatItIsStopping) {
+  const auto out = dir_ / "result.json";
+  const pid_t pid = start("--shapes smoke.json --kernels legacy --warmup 1 --repetitions 3 --min-time 5 --max-time 30 "
+                          "--cold-cache off --roofline on --out " + out.string());
+  ASSERT_TRUE(wait_for_handler(pid, SIGINT));
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // Vulkan is up and the roofline is timing
+  ::kill(pid, SIGINT);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const std::string said = read_file(dir_ / "stderr.txt");
+  const auto r = finish(pid);
+  EXPECT_NE(said.find("qgemv-bench: SIGINT: stopping; the results so far will be written, marked incomplete"),
+            std::string::npos) << said;
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  const auto doc = results_of(out);
+  EXPECT_FALSE(doc["complete"].get<bool>());
+  EXPECT_EQ(doc["incomplete_reason"], "interrupted by SIGINT");
+}
+
+// Ctrl-C twice in a row: the second no longer kills the process before it writes.
+TEST_F(Reliability, SecondSignalStillLeavesAValidDocumentMarkedIncomplete) {
+  const auto out = dir_ / "result.json";
+  const pid_t pid = start(long_sweep() + " --out " + out.string());
+  ASSERT_TRUE(wait_for_first_case(out));
+  ::kill(pid, SIGINT);
+  // Two signals sent back to back merge into one while the first is pending: wait for its answer.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (read_file(dir_ / "stderr.txt").find("stopping") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid, SIGINT);
+  const auto r = finish(pid);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  const auto doc = results_of(out);
+  EXPECT_FALSE(doc["complete"].get<bool>());
+  EXPECT_EQ(doc["incomplete_reason"], "interrupted by SIGINT");
+  EXPECT_NE(r.err.find("already stopping"), std::string::npos) << r.err;
+}
+
+// A file put at the --out path during the run (another run, another user) is never replaced: the
+// document goes to a fallback file the message names, with the reason; the table is still printed
+// and no temporary file is left.
+TEST_F(Reliability, FileAppearingAtTheOutPathIsNotReplaced) {
+  const auto out = dir_ / "result.json";
+  std::string args = long_sweep();
+  args.replace(args.find(" --quiet"), 8, "");
+  const pid_t pid = start(args + " --out " + out.string());
+  ASSERT_TRUE(wait_for_first_case(out));
+  const auto theirs = write("theirs.json", "{\"someone\": \"else\"}\n");
+  fs::rename(theirs, out);
+  const auto r = finish(pid);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(read_file(out), "{\"someone\": \"else\"}\n");
+  const std::string said = "cannot write " + out.string() +
+                           ": a file this run did not write is there now (pass --force to replace it); "
+                           "the result document was written to ";
+  const auto at = r.err.find(said);
+  ASSERT_NE(at, std::string::npos) << r.err;
+  const auto end = r.err.find(" instead", at);
+  const fs::path fallback = r.err.substr(at + said.size(), end - at - said.size());
+  ASSERT_TRUE(fs::exists(fallback)) << fallback;
+  EXPECT_TRUE(results_of(fallback)["complete"].get<bool>());
+  fs::remove(fallback);
+  EXPECT_NE(r.out.find("s39"), std::string::npos) << "the console table: " << r.out;
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+  }
+}
+
+// `--out -`: the document on stdout, the table on stderr.
+TEST_F(Reliability, OutDashWritesTheDocumentToStdout) {
+  const auto r = run(std::string("--shapes smoke.json --kernels legacy") + kFast + " --out -");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json::parse(r.out);
+  EXPECT_TRUE(doc["complete"].get<bool>());
+  EXPECT_EQ(doc["results"].size(), 5u);
+  EXPECT_TRUE(r.err.empty()) << r.err;  // --quiet: no table either
+  const auto loud = run("--shapes smoke.json --kernels legacy --warmup 1 --repetitions 3 --min-time 0 "
+                        "--cold-cache off --roofline off --out -");
+  EXPECT_NO_THROW((void)json::parse(loud.out));
+  EXPECT_NE(loud.err.find("tile"), std::string::npos) << loud.err;
 }
 
 TEST_F(Reliability, CaseTooLargeForTheDeviceIsSkippedAndTheSweepGoesOn) {

@@ -38,5 +38,14 @@ TEST(FuzzRegressions, ResultNumberBeyondDoubleIsUsageError) {
   EXPECT_NE(load_error("-1e400").find(": invalid JSON (number overflow parsing '-1e400')"), std::string::npos);
 }
 
+// A hundred thousand levels of nesting: the result reader and the shapes parser refuse it before
+// parsing (the shapes parser used to crash, exit 139, serializing the deep value into its message).
+TEST(FuzzRegressions, NestingTooDeepIsUsageError) {
+  EXPECT_NE(load_error(std::string(100000, '[')).find(": line 1, column 65: nested deeper than 64 levels"),
+            std::string::npos);
+  EXPECT_NE(load_error(R"({"results": )" + std::string(100000, '{')).find("nested deeper than 64 levels"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace qgemv::compare

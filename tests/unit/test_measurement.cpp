@@ -13,6 +13,7 @@
 #include "bench/timing.hpp"
 #include "bench/tuning.hpp"
 #include "kernels/tune_config.hpp"
+#include "report/tuning_file.hpp"
 #include "util/error.hpp"
 
 namespace qgemv {
@@ -160,8 +161,8 @@ TEST(TuningFile, SavesAndLoadsEntriesAndRejectsGarbage) {
                            {64, 2, 8, false, true, false}, 1.5e-5, 84, {{"t64.b2.u8.shared.pf", 1.5e-5}}};
   table.put(entry);
   table.put(entry);  // same key: replaced, not added
-  table.save(path);
-  const auto loaded = bench::TuningTable::load(path);
+  std::ofstream(path) << report::tuning_file_text(table);
+  const auto loaded = report::load_tuning_file(path);
   ASSERT_EQ(loaded.entries().size(), 1u);
   const auto config = loaded.find(entry.key);
   ASSERT_TRUE(config.has_value());
@@ -172,9 +173,9 @@ TEST(TuningFile, SavesAndLoadsEntriesAndRejectsGarbage) {
   EXPECT_FALSE(loaded.find(other).has_value());
 
   std::ofstream(path) << R"({"schema_version": 1, "entries": [{"device": "x"}]})";
-  EXPECT_THROW(bench::TuningTable::load(path), UsageError);
+  EXPECT_THROW(report::load_tuning_file(path), UsageError);
   std::filesystem::remove(path);
-  EXPECT_THROW(bench::TuningTable::load(path), UsageError);
+  EXPECT_THROW(report::load_tuning_file(path), UsageError);
 }
 
 }  // namespace

@@ -581,5 +581,45 @@ TEST(ShapesLoad, UnreadablePathIsAUsageError) {
   fs::remove(dir);
 }
 
+// Hardening (issue 17): nesting, the "(got ...)" text of deep values, the shape-name character set.
+
+TEST(ShapesHardening, NestingBeyond64LevelsIsRefusedBeforeParsing) {
+  EXPECT_EQ(parse_error(std::string(100000, '[')), "bad.json: line 1, column 65: nested deeper than 64 levels");
+  // Brackets inside strings do not count.
+  EXPECT_NE(parse_error(R"({"name": ")" + std::string(200, '[') + R"(", "shapes": 1})").find("$.shapes: must be an array"),
+            std::string::npos);
+  // 64 levels are fine as far as nesting goes (the file is still wrong for other reasons).
+  const std::string deep = R"({"name": "t", "shapes": )" + std::string(63, '[') + std::string(63, ']') + "}";
+  EXPECT_EQ(parse_error(deep).find("nested deeper"), std::string::npos) << parse_error(deep);
+}
+
+TEST(ShapesHardening, GotTextShowsTwoLevelsOfAContainer) {
+  EXPECT_EQ(parse_error(R"({"name": "t", "shapes": {"a": [[[[1]]]]}})"),
+            R"(bad.json: $.shapes: must be an array (got {"a":[[...]]}))");
+  EXPECT_EQ(parse_error(R"({"name": "t", "shapes": [[[[1]]]]})"),
+            R"(bad.json: $.shapes[0]: must be an object (got [[[...]]]))");
+}
+
+TEST(ShapesHardening, ShapeNamesAreSafeForFoldersAndTerminals) {
+  for (const char* name : {"a", "lm_head", "q.proj-2+x", "A9"}) {
+    EXPECT_NO_THROW(parse_shapes(R"({"name": "t", "shapes": [{"name": ")" + std::string(name) +
+                                     R"(", "n": 8, "k": 128}]})", "ok.json"))
+        << name;
+  }
+  for (const char* name : {"../x", "/abs/x", "a/b", ".hidden", "-flag", "a b", "caf\u00e9"}) {
+    const auto message = parse_error(R"({"name": "t", "shapes": [{"name": ")" + std::string(name) +
+                                     R"(", "n": 8, "k": 128}]})");
+    EXPECT_NE(message.find("$.shapes[0].name: must be up to 64 letters, digits and . _ - +"), std::string::npos)
+        << name << ": " << message;
+  }
+  EXPECT_NE(parse_error(R"({"name": "t", "shapes": [{"name": ")" + std::string(65, 'a') + R"(", "n": 8, "k": 128}]})")
+                .find("must be up to 64"),
+            std::string::npos);
+  EXPECT_EQ(parse_error(R"({"name": "a\u0007", "shapes": [{"name": "a", "n": 8, "k": 128}]})"),
+            R"(bad.json: $.name: must not hold control characters (got "a\u0007"))");
+  EXPECT_EQ(parse_error(R"({"name": "t", "description": "\u001b[2J", "shapes": [{"name": "a", "n": 8, "k": 128}]})"),
+            "bad.json: $.description: must not hold control characters");
+}
+
 }  // namespace
 }  // namespace qgemv::config

@@ -1,0 +1,109 @@
+#include "cli/result_files.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "report/console_report.hpp"
+#include "report/gbench_report.hpp"
+#include "report/json_report.hpp"
+#include "report/tuning_file.hpp"
+#include "util/error.hpp"
+
+namespace qgemv::cli {
+namespace {
+
+// Writes `content` to `file`, or to the fallback path; says which on stderr. True when `file` got it.
+bool save(report::OutputFile& file, const std::string& content, const char* what) {
+  try {
+    file.write(content);
+    return true;
+  } catch (const report::WriteError& e) {
+    try {
+      const auto fallback = report::write_fallback(file.path(), content);
+      fmt::print(stderr, "qgemv-bench: {}; the {} was written to {} instead\n", one_line(e.what()), what,
+                 fallback.string());
+    } catch (const report::WriteError& again) {
+      fmt::print(stderr, "qgemv-bench: {}; the {} is lost: the fallback failed too: {}\n", one_line(e.what()), what,
+                 one_line(again.what()));
+    }
+    return false;
+  }
+}
+
+// The table is printed even when stdout is gone (a closed terminal, SIGHUP): the files come first.
+void print_table(const Options& o, const report::RunInfo& info) {
+  if (o.quiet) return;
+  try {
+    fmt::print(o.out == "-" ? stderr : stdout, "{}", report::console_table(info));
+  } catch (const std::exception&) {
+  }
+}
+
+}  // namespace
+
+bool checkpoint_due(std::optional<std::chrono::steady_clock::time_point> last, std::chrono::steady_clock::time_point now) {
+  return !last || now - *last >= kCheckpointInterval;
+}
+
+std::string result_document(const report::RunInfo& info, const std::string& format) {
+  if (const auto entries = report::gbench_entries(format)) {
+    return report::to_gbench_json(info, report::probe_host_cpu(), *entries).dump(2) + "\n";
+  }
+  return report::to_json(info).dump(2) + "\n";
+}
+
+std::function<void(const bench::SweepResult&)> checkpoint_writer(report::OutputFile* out, const Options& o,
+                                                                 const report::RunInfo& info) {
+  if (out == nullptr) return {};
+  return [out, &o, &info, last = std::optional<std::chrono::steady_clock::time_point>(), warned = false](
+             const bench::SweepResult& so_far) mutable {
+    const auto now = std::chrono::steady_clock::now();
+    if (!checkpoint_due(last, now)) return;
+    last = now;
+    bench::SweepResult snapshot = so_far;  // derived fields only for the cases written, not per case
+    bench::fill_derived(snapshot);
+    report::RunInfo partial = info;
+    partial.sweep = &snapshot;
+    partial.incomplete_reason = "in progress";
+    try {
+      out->write(result_document(partial, o.format));
+    } catch (const report::WriteError& e) {
+      if (!std::exchange(warned, true)) {
+        fmt::print(stderr, "qgemv-bench: checkpoint not written: {} (the sweep goes on)\n", one_line(e.what()));
+      }
+    }
+  };
+}
+
+bool write_results(const Options& o, const report::RunInfo& info, report::OutputFile* out) {
+  bool saved = true;
+  if (o.tune) {
+    report::OutputFile tuning(o.tuning, true);
+    saved = save(tuning, report::tuning_file_text(info.sweep->tuning), "tuning file") && saved;
+  }
+  if (o.out == "-") {
+    const auto document = result_document(info, o.format);
+    if (std::fwrite(document.data(), 1, document.size(), stdout) != document.size() || std::fflush(stdout) != 0) {
+      const std::string why = std::strerror(errno);
+      try {
+        const auto fallback = report::write_fallback("result.json", document);
+        fmt::print(stderr, "qgemv-bench: cannot write the result document to stdout: {}; it was written to {} instead\n",
+                   why, fallback.string());
+      } catch (const report::WriteError& e) {
+        fmt::print(stderr, "qgemv-bench: cannot write the result document to stdout: {}; it is lost: {}\n", why,
+                   one_line(e.what()));
+      }
+      saved = false;
+    }
+  } else if (out != nullptr) {
+    saved = save(*out, result_document(info, o.format), "result document") && saved;
+  }
+  print_table(o, info);
+  return saved;
+}
+
+}  // namespace qgemv::cli
