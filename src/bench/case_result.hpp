@@ -25,6 +25,10 @@ struct CaseKey {
   Storage storage = Storage::bb;
 };
 
+// The one name of a case, "<shape>/<kernel>/<dtype>/<storage>" (e.g. "q/coop/fp32/bb"): what
+// --filter matches and --list prints.
+std::string case_name(const CaseKey& key);
+
 struct Timing {
   std::string timer;                 // "gpu" (timestamp queries) or "host" (fallback)
   std::vector<double> samples_s;     // one per timed dispatch, seconds

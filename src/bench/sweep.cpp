@@ -28,7 +28,7 @@ struct Gpu {
 CaseResult not_run(const config::Shape& shape, DType dtype, std::uint64_t seed, const kernels::KernelDesc& kernel,
                    Storage storage, Status status, std::string message) {
   CaseResult result;
-  result.key = {shape.name, shape.n, shape.k, shape.group_size, std::string(kernel.name), dtype, storage};
+  result.key = case_key(shape, kernel, dtype, storage);
   result.seed = seed;
   result.status = status;
   result.message = std::move(message);
@@ -64,7 +64,7 @@ class Sweep {
     for (const auto& shape : plan_.shapes.shapes) {
       for (const auto dtype : plan_.dtypes) {
         if (stopping()) break;
-        run_problem(shape, dtype);
+        if (selects_any(shape, dtype)) run_problem(shape, dtype);
       }
     }
     if (gpu_) collect_validation_messages(*gpu_->context, out_);
@@ -110,6 +110,7 @@ class Sweep {
     for (const auto* kernel : plan_.kernels) {
       for (const auto storage : plan_.storages) {
         if (stopping()) return;
+        if (!plan_.selects(case_key(shape, *kernel, dtype, storage))) continue;
         CaseResult result;
         try {
           result = problem ? run_case_safely(*problem, *kernel, storage)
@@ -184,6 +185,16 @@ class Sweep {
 
   bool stopping() const { return interrupted_ || !gpu_; }
 
+  // A shape x dtype none of whose cases is selected does not even generate its data.
+  bool selects_any(const config::Shape& shape, DType dtype) const {
+    for (const auto* kernel : plan_.kernels) {
+      for (const auto storage : plan_.storages) {
+        if (plan_.selects(case_key(shape, *kernel, dtype, storage))) return true;
+      }
+    }
+    return false;
+  }
+
   bool need_reference() const { return plan_.settings.validate || plan_.settings.dump_dir.has_value(); }
 
   void report_progress(std::string current) {
@@ -203,6 +214,26 @@ class Sweep {
 };
 
 }  // namespace
+
+CaseKey case_key(const config::Shape& shape, const kernels::KernelDesc& kernel, DType dtype, Storage storage) {
+  return {shape.name, shape.n, shape.k, shape.group_size, std::string(kernel.name), dtype, storage};
+}
+
+std::vector<CaseKey> planned_cases(const SweepPlan& plan) {
+  std::vector<CaseKey> out;
+  for (const auto& shape : plan.shapes.shapes) {
+    for (const auto dtype : plan.dtypes) {
+      for (const auto* kernel : plan.kernels) {
+        for (const auto storage : plan.storages) {
+          if (auto key = case_key(shape, *kernel, dtype, storage); plan.selects(key)) out.push_back(std::move(key));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::size_t SweepPlan::case_count() const { return planned_cases(*this).size(); }
 
 SweepResult run_sweep(const SweepPlan& plan, const std::function<void(const Progress&)>& on_progress,
                       const std::atomic<bool>& interrupted, const std::function<void(const SweepResult&)>& on_case_done) {

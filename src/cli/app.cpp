@@ -9,16 +9,21 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include "bench/sweep.hpp"
 #include "cli/compare_command.hpp"
 #include "cli/options.hpp"
 #include "cli/plan.hpp"
-#include "report/console_report.hpp"
+#include "cli/progress_line.hpp"
+#include "report/case_list.hpp"
 #include "report/gbench_report.hpp"
 #include "report/json_report.hpp"
 #include "report/output_file.hpp"
+#include "report/table_formats.hpp"
+#include "report/table_stream.hpp"
 #include "util/error.hpp"
 #include "vk/context.hpp"
 
@@ -69,13 +74,27 @@ int list_devices(const Options& o) {
   return kExitOk;
 }
 
-// A one-line status on stderr, only when it is a terminal.
-std::function<void(const bench::Progress&)> progress_printer(bool quiet) {
-  if (quiet || !::isatty(STDERR_FILENO)) return {};
-  return [](const bench::Progress& p) {
-    fmt::print(stderr, "\r\033[K[{}/{}] {:.0f}s {}", p.done + 1, p.total, p.elapsed_s, p.current);
-    std::fflush(stderr);
-  };
+// The live status line on stderr, only when it is a terminal; redrawn twice a second.
+std::unique_ptr<ProgressLine> progress_line(bool quiet) {
+  if (quiet || !::isatty(STDERR_FILENO)) return nullptr;
+  return std::make_unique<ProgressLine>(
+      [](const std::string& text) {
+        fmt::print(stderr, "\r\033[K{}", text);
+        std::fflush(stderr);
+      },
+      std::chrono::milliseconds(500));
+}
+
+report::TableFormat table_format(const std::string& format) {
+  if (format == "csv") return report::TableFormat::csv;
+  if (format == "markdown") return report::TableFormat::markdown;
+  return report::TableFormat::console;
+}
+
+// The table on stdout: --format csv|markdown without --out, else the console's. Printed row by row
+// as cases finish when stdout is not a terminal (adb shell, CI logs), at the end otherwise.
+report::TableFormat stdout_table_format(const Options& o) {
+  return o.out.empty() ? table_format(o.format) : report::TableFormat::console;
 }
 
 int exit_code_for(const bench::SweepResult& sweep, bool validation_layer) {
@@ -89,6 +108,7 @@ int exit_code_for(const bench::SweepResult& sweep, bool validation_layer) {
 }
 
 std::string result_document(const report::RunInfo& info, const std::string& format) {
+  if (format == "csv" || format == "markdown") return report::table_document(info, table_format(format));
   if (format == "gbench") return report::to_gbench_json(info, report::probe_host_cpu()).dump(2) + "\n";
   return report::to_json(info).dump(2) + "\n";
 }
@@ -125,20 +145,38 @@ std::function<void(const bench::SweepResult&)> checkpoint_writer(const Options& 
 
 int run_sweep_command(const Options& o) {
   const auto plan = make_plan(o);
+  if (o.list) {
+    fmt::print("{}", report::case_list(plan));
+    return kExitOk;
+  }
   if (!o.out.empty()) report::check_output_path(o.out, o.force);
 
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   report::RunInfo info{utc_now(), host_name(), o.command_line, o.validation_layer, &plan, nullptr, {}};
-  const auto progress = progress_printer(o.quiet);
-  const auto sweep = bench::run_sweep(plan, progress, g_interrupted, checkpoint_writer(o, info));
-  if (progress) fmt::print(stderr, "\r\033[K");
+  auto line = progress_line(o.quiet);
+  std::optional<report::TableStream> stream;
+  if (!o.quiet && !::isatty(STDOUT_FILENO)) stream.emplace(stdout_table_format(o), plan, stdout);
+  const auto checkpoint = checkpoint_writer(o, info);
+  const auto case_done = [&](const bench::SweepResult& so_far) {
+    if (stream) {
+      if (line) line->clear();  // stdout piped (| tee) may share the terminal with the line
+      stream->case_done(so_far);
+    }
+    if (checkpoint) checkpoint(so_far);
+  };
+  const auto on_progress = [&](const bench::Progress& p) {
+    if (line) line->update(p);
+  };
+  const auto sweep = bench::run_sweep(plan, on_progress, g_interrupted, case_done);
+  line.reset();
   info.sweep = &sweep;
   info.incomplete_reason = incomplete_reason(sweep);
 
   if (o.tune) sweep.tuning.save(o.tuning);
   if (!o.out.empty()) report::write_atomically(o.out, result_document(info, o.format));
-  if (!o.quiet) fmt::print("{}", report::console_table(info));
+  if (stream) stream->finish(info);
+  else if (!o.quiet) fmt::print("{}", report::table_document(info, stdout_table_format(o)));
   if (!sweep.stopped_reason.empty()) fmt::print(stderr, "qgemv-bench: sweep stopped: {}\n", sweep.stopped_reason);
   if (sweep.validation_messages > 0) {
     fmt::print(stderr, "qgemv-bench: the validation layer reported {} message(s), first:\n", sweep.validation_messages);

@@ -2,11 +2,13 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cstdlib>
 #include <string_view>
 #include <type_traits>
 
+#include "kernels/kernel_table.hpp"
 #include "util/error.hpp"
 #include "version.hpp"
 
@@ -53,10 +55,14 @@ Options parse_options(int argc, char** argv) {
   app.set_version_flag("--version", fmt::format("qgemv-bench {} ({})", build_info::kVersion, build_info::kGitCommit));
   app.add_option("--shapes", o.shapes, "shapes file: a path, or the name of a built-in file (llama1b.json, smoke.json, ...)")
       ->capture_default_str();
-  app.add_option("--kernels", o.kernels, "kernels to run, comma separated (default: legacy,coop)")->delimiter(',');
+  for (const auto* kernel : kernels::default_kernels()) o.kernels.emplace_back(kernel->name);
+  app.add_option("--kernels", o.kernels, "kernels to run, comma separated (default: every kernel the binary ships)")
+      ->delimiter(',')
+      ->default_str(fmt::format("{}", fmt::join(o.kernels, ",")));
   app.add_option("--dtype", o.dtypes, "fp32 and/or fp16, comma separated")->delimiter(',')->capture_default_str();
   app.add_option("--storage", o.storages, "bb, bt and/or tt, comma separated")->delimiter(',')->capture_default_str();
-  app.add_option("--group-size", o.group_size, "quantization group size for every shape (multiple of 32)")
+  app.add_option("--group-size", o.group_size,
+                 "quantization group size for every shape, a multiple of 32 (default: the shapes file's)")
       ->check(kGroupSize);
   app.add_option("--device", o.device, "device index or a substring of its name (default: the best device)");
   app.add_option("--warmup", o.warmup, "untimed dispatches before timing")->capture_default_str()->check(kNonNegativeInt);
@@ -81,11 +87,17 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--seed", o.seed, "seed of the random data (each shape derives its own from it)")
       ->capture_default_str()
       ->check(kSeed);
-  app.add_option("--out", o.out, "write the JSON result document to this file (never overwritten without --force)");
-  app.add_option("--format", o.format, "format of --out: json (this tool's schema) or gbench (Google Benchmark's)")
-      ->check(CLI::IsMember({"json", "gbench"}))
-      ->needs("--out")
-      ->capture_default_str();
+  app.add_option("--out", o.out, "write the results to this file in --format (never overwritten without --force)");
+  // Table formats, case selection and listing (docs/usage.md).
+  auto* format = app.add_option("--format", o.format,
+                                "json (this tool's schema) or gbench (Google Benchmark's): of --out, which they need; "
+                                "csv or markdown: the results table, to --out or else to stdout")
+                     ->check(CLI::IsMember({"json", "gbench", "csv", "markdown"}))
+                     ->capture_default_str();
+  app.add_option("--filter", o.filter,
+                 "run only the cases whose name \"<shape>/<kernel>/<dtype>/<storage>\" matches this "
+                 "regular expression (ECMAScript, anywhere in the name; default: every case)");
+  app.add_flag("--list", o.list, "print the cases the command would run, with their sizes, and exit (no device used)");
   app.add_flag("--force", o.force, "allow --out to replace an existing file");
   app.add_option("--dump", o.dump, "write each case's q, scale, zero, x, y, y_ref as .npy files under this folder");
   app.add_flag("--no-validate", o.no_validate, "skip the CPU reference check");
@@ -97,7 +109,8 @@ Options parse_options(int argc, char** argv) {
       ->capture_default_str()
       ->check(kNonNegativeSeconds);
   app.add_option("--max-binding-mib", o.max_binding_mib,
-                 "split weights along N as if no binding could exceed this many MiB (tests the split path)")
+                 "split weights along N as if no binding could exceed this many MiB (tests the split path; "
+                 "default: the device's limits)")
       ->check(kPositiveMib);
   auto* list = app.add_subcommand("list-devices", "list the Vulkan devices and exit");
   list->add_flag("--validation-layer", o.validation_layer, "enable VK_LAYER_KHRONOS_validation");
@@ -139,6 +152,13 @@ Options parse_options(int argc, char** argv) {
   // Lets a test suite or CI put every run under the layer without touching each command line.
   if (const char* v = std::getenv("QGEMV_VALIDATION_LAYER"); v != nullptr && std::string_view(v) == "1") {
     o.validation_layer = true;
+  }
+  if (format->count() > 0 && (o.format == "json" || o.format == "gbench") && o.out.empty()) {
+    fmt::print(stderr, "qgemv-bench: --format {} needs --out FILE (csv and markdown print to stdout without it)\n",
+               o.format);
+    o.command = Command::exit_now;
+    o.exit_code = 2;
+    return o;
   }
   if (list->parsed()) o.command = Command::list_devices;
   if (compare->parsed()) o.command = Command::compare;

@@ -18,6 +18,8 @@ struct CompareArgs {
   bool allow_missing = false;
   bool allow_device_change = false;
   std::string format = "text";
+
+  bool operator==(const CompareArgs&) const = default;
 };
 
 struct Options {
@@ -39,7 +41,7 @@ struct Options {
   std::string tuning;
   std::uint64_t seed = 1;
   std::string out;
-  std::string format = "json";  // of --out: json (our schema) or gbench (Google Benchmark's)
+  std::string format = "json";  // of --out (json, gbench, csv, markdown); csv/markdown without --out: stdout
   bool force = false;
   std::string dump;
   bool no_validate = false;
@@ -49,6 +51,12 @@ struct Options {
   std::uint64_t max_binding_mib = 0;
   std::string command_line;
   CompareArgs compare;
+  // Case selection and listing (docs/usage.md): a regex over "<shape>/<kernel>/<dtype>/<storage>".
+  std::string filter;
+  bool list = false;
+
+  // For the test that --help's defaults are the parser's: giving a default changes nothing.
+  bool operator==(const Options&) const = default;
 };
 
 // Parses argv; prints help/version/parse errors itself (those set Command::exit_now).
