@@ -59,8 +59,12 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--kernels", o.kernels, "kernels to run, comma separated (default: every kernel the binary ships)")
       ->delimiter(',')
       ->default_str(fmt::format("{}", fmt::join(o.kernels, ",")));
-  app.add_option("--dtype", o.dtypes, "fp32 and/or fp16, comma separated")->delimiter(',')->capture_default_str();
-  app.add_option("--storage", o.storages, "bb, bt and/or tt, comma separated")->delimiter(',')->capture_default_str();
+  app.add_option("--dtype", o.dtypes, "fp32 and/or fp16, comma separated")
+      ->delimiter(',')
+      ->default_str(fmt::format("{}", fmt::join(o.dtypes, ",")));
+  app.add_option("--storage", o.storages, "bb, bt and/or tt, comma separated")
+      ->delimiter(',')
+      ->default_str(fmt::format("{}", fmt::join(o.storages, ",")));
   app.add_option("--group-size", o.group_size,
                  "quantization group size for every shape, a multiple of 32 (default: the shapes file's)")
       ->check(kGroupSize);
