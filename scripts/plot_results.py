@@ -128,9 +128,12 @@ def relative_bounds(summary):
 
 
 def baseline_of(r, results):
-    """The legacy result of the same shape, dtype and storage, if present."""
+    """The baseline kernel's result of the same shape, dtype and storage, if present: schema 2 names
+    the baseline in the speedup record, schema 1's is legacy."""
+    speedup = r.get("speedup")
+    name = speedup.get("baseline") if isinstance(speedup, dict) and speedup.get("baseline") else "legacy"
     for b in results:
-        if b["kernel"] == "legacy" and shape_key(b) == shape_key(r) and b["dtype"] == r["dtype"] \
+        if b["kernel"] == name and shape_key(b) == shape_key(r) and b["dtype"] == r["dtype"] \
                 and b["storage"] == r["storage"]:
             return b
     return None
