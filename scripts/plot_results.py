@@ -1,24 +1,33 @@
 #!/usr/bin/env python3
-"""Plots qgemv-bench JSON results (schema_version 1) as PNGs.
+"""Plots qgemv-bench JSON results (schema_version 1 or 2) as PNGs.
 
     plot_results.py RESULTS.json [RESULTS.json ...] -o DIR
 
 Per input file it writes <stem>-gbps.png, <stem>-roofline.png and <stem>-speedup.png; with several
 files it also writes compare-gbps.png, compare-roofline.png and compare-speedup.png, one subplot
-column per file on a shared y axis. Only results with status "ok" are plotted.
-Exit codes: 0 written, 2 bad usage or an input that is not a schema_version 1 results file.
+column per file on a shared y axis. Only results with status "ok" are plotted. Error bars show the
+spread of the repetitions (the median's confidence interval where the file has one, else one
+standard deviation); the y axis is logarithmic where the values span a factor of 10 or more.
+Exit codes: 0 written, 2 bad usage, an input that is not a results file, or matplotlib missing.
 """
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
-import matplotlib
+try:
+    import matplotlib
 
-matplotlib.use("Agg")  # Before pyplot: CI machines and containers have no display.
-import matplotlib.pyplot as plt  # noqa: E402
+    matplotlib.use("Agg")  # Before pyplot: CI machines and containers have no display.
+    import matplotlib.pyplot as plt
+except ImportError as e:
+    sys.stderr.write(f"plot_results: matplotlib is not available to {sys.executable} ({e}): install Debian's "
+                     "python3-matplotlib (apt-get install python3-matplotlib) and run this script with "
+                     "/usr/bin/python3\n")
+    sys.exit(2)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSIONS = (1, 2)
 REQUIRED_RESULT_KEYS = ("shape", "kernel", "dtype", "storage", "status")
 
 
@@ -36,8 +45,9 @@ def load(path):
         raise InputError(f"{path}: not JSON: {e}") from e
     if not isinstance(doc, dict):
         raise InputError(f"{path}: not a qgemv-bench results object")
-    if doc.get("schema_version") != SCHEMA_VERSION:
-        raise InputError(f"{path}: schema_version {doc.get('schema_version')!r}, expected {SCHEMA_VERSION}")
+    if doc.get("schema_version") not in SCHEMA_VERSIONS:
+        raise InputError(f"{path}: schema_version {doc.get('schema_version')!r}, expected one of "
+                         f"{', '.join(map(str, SCHEMA_VERSIONS))}")
     results = doc.get("results")
     if not isinstance(results, list) or not all(
             isinstance(r, dict) and all(k in r for k in REQUIRED_RESULT_KEYS) for r in results):
@@ -93,14 +103,82 @@ METRICS = {
 }
 
 
+def time_summary(r):
+    """The timing summary of a result: schema 2 nests it under "summary", schema 1 has it flat."""
+    timing = r.get("timing")
+    if not isinstance(timing, dict):
+        return {}
+    summary = timing.get("summary")
+    return summary if isinstance(summary, dict) else timing
+
+
+def relative_bounds(summary):
+    """(low, high) of the time as fractions of the median: the median's confidence interval when the
+    file has one, else median -/+ one standard deviation; None without a spread."""
+    median = number(summary.get("median"))
+    if not median or median <= 0:
+        return None
+    low, high = number(summary.get("ci_low")), number(summary.get("ci_high"))
+    if low is not None and high is not None and 0 < low <= median <= high:
+        return low / median, high / median
+    stddev = number(summary.get("stddev"))
+    if stddev is None or number(summary.get("count")) == 1:
+        return None
+    return max(1 - stddev / median, 1e-3), 1 + stddev / median
+
+
+def baseline_of(r, results):
+    """The baseline kernel's result of the same shape, dtype and storage, if present: schema 2 names
+    the baseline in the speedup record, schema 1's is legacy."""
+    speedup = r.get("speedup")
+    name = speedup.get("baseline") if isinstance(speedup, dict) and speedup.get("baseline") else "legacy"
+    for b in results:
+        if b["kernel"] == name and shape_key(b) == shape_key(r) and b["dtype"] == r["dtype"] \
+                and b["storage"] == r["storage"]:
+            return b
+    return None
+
+
+def error_bounds(r, results, metric, value):
+    """(value - low, high - value) for the metric's error bar, or None."""
+    if metric == "speedup":
+        speedup = r.get("speedup")  # schema 2: the paired ratios' own summary
+        if isinstance(speedup, dict) and isinstance(speedup.get("summary"), dict):
+            bounds = relative_bounds(speedup["summary"])
+            if bounds is None:
+                return None
+            return value - value * bounds[0], value * bounds[1] - value
+        base = baseline_of(r, results)
+        own, other = relative_bounds(time_summary(r)), base and relative_bounds(time_summary(base))
+        if not own or not other:
+            return None
+        # Relative spreads of a ratio of independent times add in quadrature.
+        rel = math.hypot(max(own[1] - 1, 1 - own[0]), max(other[1] - 1, 1 - other[0]))
+        return value * min(rel, 0.999), value * rel
+    bounds = relative_bounds(time_summary(r))
+    if bounds is None:
+        return None
+    # GB/s and the roofline fraction are inversely proportional to the time.
+    return value - value / bounds[1], value / bounds[0] - value
+
+
 def series(results, metric):
-    """{variant: {shape key: value}} for the results that take part in the metric and have a value."""
+    """{variant: {shape key: (value, error bounds or None)}} for the results that take part in the
+    metric and have a value."""
     spec, out = METRICS[metric], {}
     for r in results:
         value = number(r.get(spec["field"]))
         if spec["keep"](r) and value is not None:
-            out.setdefault(variant(r), {})[shape_key(r)] = value
+            out.setdefault(variant(r), {})[shape_key(r)] = (value, error_bounds(r, results, metric, value))
     return out
+
+
+def spans_decades(per_entry):
+    """Whether the positive values to draw span a factor of 10 or more: a linear axis would then
+    flatten the small shapes to nothing."""
+    values = [value for data in per_entry for by_shape in data.values() for value, _ in by_shape.values()
+              if value > 0]
+    return bool(values) and max(values) >= 10 * min(values)
 
 
 def ordered_union(lists):
@@ -111,21 +189,29 @@ def ordered_union(lists):
     return list(seen)
 
 
-def draw_bars(ax, data, shapes, variants, colors, metric):
+def draw_bars(ax, data, shapes, variants, colors, metric, log):
     """Grouped bars: one group per shape, one bar per variant; a missing value leaves a gap."""
     spec = METRICS[metric]
     width = 0.8 / max(len(variants), 1)
     for i, v in enumerate(variants):
         xs = [j + (i - (len(variants) - 1) / 2) * width for j, s in enumerate(shapes) if s in data.get(v, {})]
-        ys = [data[v][s] for s in shapes if s in data.get(v, {})]
-        bars = ax.bar(xs, ys, width, label=v, color=colors[v])
+        points = [data[v][s] for s in shapes if s in data.get(v, {})]
+        ys = [value for value, _ in points]
+        yerr = [[err[0] if err else 0 for _, err in points], [err[1] if err else 0 for _, err in points]]
+        has_err = any(err for _, err in points)
+        bars = ax.bar(xs, ys, width, label=v, color=colors[v], yerr=yerr if has_err else None,
+                      error_kw=dict(elinewidth=0.8, capsize=2, ecolor="black"))
         if metric == "speedup" and len(shapes) * len(variants) <= 40:
             # The exact factor is what people quote; reading it off the axis is too coarse.
             ax.bar_label(bars, fmt="%.2f", fontsize=7)
             ax.margins(y=0.08)  # Room above the tallest bar for its label.
     if spec["line"] is not None:
         ax.axhline(spec["line"], color="black", linestyle="--", linewidth=1)
-    if spec["ylim"]:
+    if log:
+        ax.set_yscale("log")
+        if spec["ylim"]:
+            ax.set_ylim(top=spec["ylim"][1])
+    elif spec["ylim"]:
         ax.set_ylim(*spec["ylim"])
     if not data:
         ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", va="center", color="grey")
@@ -152,10 +238,11 @@ def plot(entries, metric, out_path, suptitle):
     column = max(5.0, 0.35 * most_shapes * max(len(variants), 1) + 1.5)
     fig, axes = plt.subplots(1, len(entries), figsize=(min(column * len(entries), 30), 5),
                              sharey=True, squeeze=False)
+    log = spans_decades(per_entry)
     for ax, (title, _), data, own_shapes in zip(axes[0], entries, per_entry, shapes_per_entry):
-        draw_bars(ax, data, own_shapes, variants, colors, metric)
+        draw_bars(ax, data, own_shapes, variants, colors, metric, log)
         ax.set_title(title, fontsize=9)
-    axes[0][0].set_ylabel(METRICS[metric]["ylabel"])
+    axes[0][0].set_ylabel(METRICS[metric]["ylabel"] + (", log scale" if log else ""))
     if variants:
         axes[0][-1].legend(fontsize=8, loc="best")
     fig.suptitle(f"{METRICS[metric]['title']}: {suptitle}", fontsize=11)

@@ -11,4 +11,9 @@ std::string_view to_string(Status status) {
   return "?";
 }
 
+std::string case_name(const CaseKey& key) {
+  return key.shape + "/" + key.kernel + "/" + std::string(to_string(key.dtype)) + "/" +
+         std::string(to_string(key.storage));
+}
+
 }  // namespace qgemv::bench

@@ -38,6 +38,10 @@ struct Warmup {
   bool converged = false;  // false: the bound ended it first
 };
 
+// The one name of a case, "<shape>/<kernel>/<dtype>/<storage>" (e.g. "q/coop/fp32/bb"): what
+// --filter matches and --list prints.
+std::string case_name(const CaseKey& key);
+
 struct Timing {
   std::string timer;                    // "gpu" (timestamp queries) or "host" (fallback)
   std::vector<Repetition> repetitions;  // the independent measurements

@@ -33,7 +33,7 @@ struct Gpu {
 CaseResult not_run(const config::Shape& shape, DType dtype, std::uint64_t seed, const kernels::KernelDesc& kernel,
                    Storage storage, Status status, std::string message) {
   CaseResult result;
-  result.key = {shape.name, shape.n, shape.k, shape.group_size, std::string(kernel.name), dtype, storage};
+  result.key = case_key(shape, kernel, dtype, storage);
   result.seed = seed;
   result.status = status;
   result.message = std::move(message);
@@ -69,7 +69,7 @@ class Sweep {
     for (const auto& shape : plan_.shapes.shapes) {
       for (const auto dtype : plan_.dtypes) {
         if (stopping()) break;
-        run_problem(shape, dtype);
+        if (selects_any(shape, dtype)) run_problem(shape, dtype);
       }
     }
     if (gpu_) collect_validation_messages(*gpu_->context, out_);
@@ -117,6 +117,7 @@ class Sweep {
     std::vector<Variant> variants;
     for (const auto* kernel : plan_.kernels) {
       for (const auto storage : plan_.storages) {
+        if (!plan_.selects(case_key(shape, *kernel, dtype, storage))) continue;
         variants.push_back({kernel, storage, {}, 0});
         if (!problem) variants.back().result = not_run(shape, dtype, seed, *kernel, storage, Status::skipped, too_large);
       }
@@ -336,6 +337,16 @@ class Sweep {
 
   bool stopping() const { return interrupted_ || !gpu_; }
 
+  // A shape x dtype none of whose cases is selected does not even generate its data.
+  bool selects_any(const config::Shape& shape, DType dtype) const {
+    for (const auto* kernel : plan_.kernels) {
+      for (const auto storage : plan_.storages) {
+        if (plan_.selects(case_key(shape, *kernel, dtype, storage))) return true;
+      }
+    }
+    return false;
+  }
+
   bool need_reference() const { return plan_.settings.validate || static_cast<bool>(plan_.settings.on_gpu_output); }
 
   void report_progress(std::string current) {
@@ -356,6 +367,26 @@ class Sweep {
 };
 
 }  // namespace
+
+CaseKey case_key(const config::Shape& shape, const kernels::KernelDesc& kernel, DType dtype, Storage storage) {
+  return {shape.name, shape.n, shape.k, shape.group_size, std::string(kernel.name), dtype, storage};
+}
+
+std::vector<CaseKey> planned_cases(const SweepPlan& plan) {
+  std::vector<CaseKey> out;
+  for (const auto& shape : plan.shapes.shapes) {
+    for (const auto dtype : plan.dtypes) {
+      for (const auto* kernel : plan.kernels) {
+        for (const auto storage : plan.storages) {
+          if (auto key = case_key(shape, *kernel, dtype, storage); plan.selects(key)) out.push_back(std::move(key));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::size_t SweepPlan::case_count() const { return planned_cases(*this).size(); }
 
 SweepResult run_sweep(const SweepPlan& plan, const std::function<void(const Progress&)>& on_progress,
                       const std::atomic<bool>& interrupted, const std::function<void(const SweepResult&)>& on_case_done) {

@@ -34,9 +34,16 @@ struct SweepPlan {
   // Fault injection for the recovery tests (QGEMV_FAULT_DEVICE_LOST_AT_CASE): the device is
   // reported lost after the first submission of this case (0-based, in sweep order).
   std::optional<std::size_t> device_lost_at_case;
+  // --filter: which cases of shapes x dtypes x kernels x storages run; empty = all of them.
+  std::function<bool(const CaseKey&)> selected;
 
-  std::size_t case_count() const { return shapes.shapes.size() * dtypes.size() * kernels.size() * storages.size(); }
+  bool selects(const CaseKey& key) const { return !selected || selected(key); }
+  std::size_t case_count() const;
 };
+
+CaseKey case_key(const config::Shape& shape, const kernels::KernelDesc& kernel, DType dtype, Storage storage);
+// The cases the sweep runs, in its order (shape, dtype, kernel, storage), the selection applied.
+std::vector<CaseKey> planned_cases(const SweepPlan& plan);
 
 struct Progress {
   std::size_t done = 0;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <memory>
 #include <optional>
 
 #include "bench/sweep.hpp"
@@ -15,7 +16,11 @@
 #include "cli/result_files.hpp"
 #include "cli/stop_signals.hpp"
 #include "report/dump.hpp"
+#include "cli/progress_line.hpp"
+#include "report/case_list.hpp"
 #include "report/output_file.hpp"
+#include "report/table_formats.hpp"
+#include "report/table_stream.hpp"
 #include "util/error.hpp"
 #include "util/stop_request.hpp"
 #include "vk/context.hpp"
@@ -56,13 +61,27 @@ int list_devices(const Options& o) {
   return kExitOk;
 }
 
-// A one-line status on stderr, only when it is a terminal.
-std::function<void(const bench::Progress&)> progress_printer(bool quiet) {
-  if (quiet || !::isatty(STDERR_FILENO)) return {};
-  return [](const bench::Progress& p) {
-    fmt::print(stderr, "\r\033[K[{}/{}] {:.0f}s {}", p.done + 1, p.total, p.elapsed_s, p.current);
-    std::fflush(stderr);
-  };
+// The live status line on stderr, only when it is a terminal; redrawn twice a second.
+std::unique_ptr<ProgressLine> progress_line(bool quiet) {
+  if (quiet || !::isatty(STDERR_FILENO)) return nullptr;
+  return std::make_unique<ProgressLine>(
+      [](const std::string& text) {
+        fmt::print(stderr, "\r\033[K{}", text);
+        std::fflush(stderr);
+      },
+      std::chrono::milliseconds(500));
+}
+
+report::TableFormat table_format(const std::string& format) {
+  if (format == "csv") return report::TableFormat::csv;
+  if (format == "markdown") return report::TableFormat::markdown;
+  return report::TableFormat::console;
+}
+
+// The table on stdout: --format csv|markdown without --out, else the console's. Printed row by row
+// as cases finish when stdout is not a terminal (adb shell, CI logs), at the end otherwise.
+report::TableFormat stdout_table_format(const Options& o) {
+  return o.out.empty() ? table_format(o.format) : report::TableFormat::console;
 }
 
 int exit_code_for(const bench::SweepResult& sweep, bool validation_layer) {
@@ -84,6 +103,10 @@ std::string incomplete_reason(const bench::SweepResult& sweep) {
 
 int run_sweep_command(const Options& o) {
   const auto plan = make_plan(o);
+  if (o.list) {
+    fmt::print("{}", report::case_list(plan));
+    return kExitOk;
+  }
   // Every path is checked before the sweep, so a long run never ends unable to save.
   std::optional<report::OutputFile> out;
   if (!o.out.empty() && o.out != "-") {
@@ -95,13 +118,26 @@ int run_sweep_command(const Options& o) {
 
   install_stop_signals();
   report::RunInfo info{utc_now(), host_name(), o.command_line, o.validation_layer, &plan, nullptr, {}};
-  const auto progress = progress_printer(o.quiet);
-  const auto sweep = bench::run_sweep(plan, progress, g_stop_requested, checkpoint_writer(out ? &*out : nullptr, o, info));
-  if (progress) fmt::print(stderr, "\r\033[K");
+  auto line = progress_line(o.quiet);
+  std::optional<report::TableStream> stream;
+  if (!o.quiet && o.out != "-" && !::isatty(STDOUT_FILENO)) stream.emplace(stdout_table_format(o), plan, stdout);
+  const auto checkpoint = checkpoint_writer(out ? &*out : nullptr, o, info);
+  const auto case_done = [&](const bench::SweepResult& so_far) {
+    if (stream) {
+      if (line) line->clear();  // stdout piped (| tee) may share the terminal with the line
+      stream->case_done(so_far);
+    }
+    if (checkpoint) checkpoint(so_far);
+  };
+  const auto on_progress = [&](const bench::Progress& p) {
+    if (line) line->update(p);
+  };
+  const auto sweep = bench::run_sweep(plan, on_progress, g_stop_requested, case_done);
+  line.reset();
   info.sweep = &sweep;
   info.incomplete_reason = incomplete_reason(sweep);
 
-  const bool saved = write_results(o, info, out ? &*out : nullptr);
+  const bool saved = write_results(o, info, out ? &*out : nullptr, stream ? &*stream : nullptr);
   if (!sweep.stopped_reason.empty()) fmt::print(stderr, "qgemv-bench: sweep stopped: {}\n", sweep.stopped_reason);
   if (sweep.validation_messages > 0) {
     fmt::print(stderr, "qgemv-bench: the validation layer reported {} message(s), first:\n", sweep.validation_messages);

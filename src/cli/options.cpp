@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <charconv>
 #include <cmath>
@@ -9,6 +10,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "kernels/kernel_table.hpp"
 #include "util/error.hpp"
 #include "version.hpp"
 
@@ -75,10 +77,18 @@ Options parse_options(int argc, char** argv) {
   app.set_version_flag("--version", fmt::format("qgemv-bench {} ({})", build_info::kVersion, build_info::kGitCommit));
   app.add_option("--shapes", o.shapes, "shapes file: a path, or the name of a built-in file (llama1b.json, smoke.json, ...)")
       ->capture_default_str();
-  app.add_option("--kernels", o.kernels, "kernels to run, comma separated (default: legacy,coop)")->delimiter(',');
-  app.add_option("--dtype", o.dtypes, "fp32 and/or fp16, comma separated")->delimiter(',')->capture_default_str();
-  app.add_option("--storage", o.storages, "bb, bt and/or tt, comma separated")->delimiter(',')->capture_default_str();
-  app.add_option("--group-size", o.group_size, "quantization group size for every shape (multiple of 32)")
+  for (const auto* kernel : kernels::default_kernels()) o.kernels.emplace_back(kernel->name);
+  app.add_option("--kernels", o.kernels, "kernels to run, comma separated (default: every kernel the binary ships)")
+      ->delimiter(',')
+      ->default_str(fmt::format("{}", fmt::join(o.kernels, ",")));
+  app.add_option("--dtype", o.dtypes, "fp32 and/or fp16, comma separated")
+      ->delimiter(',')
+      ->default_str(fmt::format("{}", fmt::join(o.dtypes, ",")));
+  app.add_option("--storage", o.storages, "bb, bt and/or tt, comma separated")
+      ->delimiter(',')
+      ->default_str(fmt::format("{}", fmt::join(o.storages, ",")));
+  app.add_option("--group-size", o.group_size,
+                 "quantization group size for every shape, a multiple of 32 (default: the shapes file's)")
       ->check(kGroupSize);
   app.add_option("--device", o.device, "device index or a substring of its name (default: the best device)");
   app.add_option("--warmup", o.warmup, "at least this many untimed dispatches, then until successive batches agree (0: one)")->capture_default_str()->check(kNonNegativeInt);
@@ -104,15 +114,20 @@ Options parse_options(int argc, char** argv) {
       ->capture_default_str()
       ->check(kSeed);
   app.add_option("--out", o.out,
-                 "write the JSON result document to this file (- for stdout; only a regular file is replaced, "
+                 "write the results to this file in --format (- for stdout; only a regular file is replaced, "
                  "and only with --force)");
-  app.add_option("--format", o.format,
-                 "format of --out: json (this tool's schema); gbench (Google Benchmark's); gbench-aggregates (its "
-                 "--benchmark_report_aggregates_only: mean, median, stddev, cv); gbench-median (the median "
-                 "aggregate alone, for github-action-benchmark)")
-      ->check(CLI::IsMember({"json", "gbench", "gbench-aggregates", "gbench-median"}))
-      ->needs("--out")
-      ->capture_default_str();
+  // Table formats, case selection and listing (docs/usage.md).
+  auto* format = app.add_option("--format", o.format,
+                                "json (this tool's schema), gbench (Google Benchmark's), gbench-aggregates (its "
+                                "--benchmark_report_aggregates_only: mean, median, stddev, cv), gbench-median (the "
+                                "median aggregate alone, for github-action-benchmark): of --out, which they need; "
+                                "csv or markdown: the results table, to --out or else to stdout")
+                     ->check(CLI::IsMember({"json", "gbench", "gbench-aggregates", "gbench-median", "csv", "markdown"}))
+                     ->capture_default_str();
+  app.add_option("--filter", o.filter,
+                 "run only the cases whose name \"<shape>/<kernel>/<dtype>/<storage>\" matches this "
+                 "regular expression (ECMAScript, anywhere in the name; default: every case)");
+  app.add_flag("--list", o.list, "print the cases the command would run, with their sizes, and exit (no device used)");
   app.add_flag("--force", o.force, "allow --out to replace an existing file");
   app.add_option("--dump", o.dump, "write each case's q, scale, zero, x, y, y_ref as .npy files under this folder");
   app.add_flag("--no-validate", o.no_validate, "skip the CPU reference check");
@@ -124,7 +139,8 @@ Options parse_options(int argc, char** argv) {
       ->capture_default_str()
       ->check(kNonNegativeSeconds);
   app.add_option("--max-binding-mib", o.max_binding_mib,
-                 "split weights along N as if no binding could exceed this many MiB (tests the split path)")
+                 "split weights along N as if no binding could exceed this many MiB (tests the split path; "
+                 "default: the device's limits)")
       ->check(kPositiveMib);
   // Measurement options (docs/measurement.md).
   app.add_flag("--samples{1000}", o.samples,
@@ -192,6 +208,9 @@ Options parse_options(int argc, char** argv) {
     o.validation_layer = true;
   }
   if (!list->parsed() && !compare->parsed()) check_values(app, o);
+  if (format->count() > 0 && o.format != "csv" && o.format != "markdown" && o.out.empty()) {
+    throw UsageError(fmt::format("--format {} needs --out FILE (csv and markdown print to stdout without it)", o.format));
+  }
   if (list->parsed()) o.command = Command::list_devices;
   if (compare->parsed()) o.command = Command::compare;
   if (list_kernels->parsed()) o.command = Command::list_kernels;

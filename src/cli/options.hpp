@@ -20,6 +20,8 @@ struct CompareArgs {
   bool allow_settings_change = false;  // compare runs measured with different settings
   bool allow_incomplete = false;       // an interrupted NEW does not fail by itself
   std::string format = "text";
+
+  bool operator==(const CompareArgs&) const = default;
 };
 
 // `qgemv-bench explain`: what each shader's inner loop executes per 32 weights.
@@ -54,7 +56,7 @@ struct Options {
   std::string tuning;
   std::uint64_t seed = 1;
   std::string out;
-  std::string format = "json";  // of --out: json (our schema), or gbench, gbench-aggregates, gbench-median
+  std::string format = "json";  // of --out: json (our schema), gbench, gbench-aggregates, gbench-median; csv/markdown (without --out: stdout)
   bool force = false;
   std::string dump;
   bool no_validate = false;
@@ -67,6 +69,12 @@ struct Options {
   std::string command_line;
   CompareArgs compare;
   ExplainArgs explain;
+  // Case selection and listing (docs/usage.md): a regex over "<shape>/<kernel>/<dtype>/<storage>".
+  std::string filter;
+  bool list = false;
+
+  // For the test that --help's defaults are the parser's: giving a default changes nothing.
+  bool operator==(const Options&) const = default;
 };
 
 // Parses argv; prints help/version/parse errors itself (those set Command::exit_now).

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "cli/case_filter.hpp"
 #include "report/dump.hpp"
 #include "report/tuning_file.hpp"
 #include "util/error.hpp"
@@ -74,6 +75,17 @@ std::optional<std::size_t> fault_injection_case() {
   return static_cast<std::size_t>(index);
 }
 
+// After the lists are known, so "matches nothing" can name what there is to match.
+void apply_filter(const Options& o, bench::SweepPlan& plan) {
+  if (o.filter.empty()) return;
+  const auto all = bench::planned_cases(plan);
+  plan.selected = make_case_filter(o.filter);
+  if (plan.case_count() == 0) {
+    throw UsageError(fmt::format("--filter {}: matches none of the {} cases (names look like {}; --list shows them)",
+                                 o.filter, all.size(), all.empty() ? "shape/kernel/dtype/storage" : bench::case_name(all.front())));
+  }
+}
+
 }  // namespace
 
 bench::SweepPlan make_plan(const Options& o) {
@@ -90,6 +102,7 @@ bench::SweepPlan make_plan(const Options& o) {
   }
   plan.dtypes = parse_list<DType>(o.dtypes, "--dtype", parse_dtype);
   plan.storages = parse_list<Storage>(o.storages, "--storage", parse_storage);
+  apply_filter(o, plan);
   plan.seed = o.seed;
   plan.settings.timing.warmup = o.warmup;
   plan.settings.timing.repetitions = o.repetitions;

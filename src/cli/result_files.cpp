@@ -7,7 +7,8 @@
 #include <cstring>
 #include <utility>
 
-#include "report/console_report.hpp"
+#include "report/table_formats.hpp"
+#include "report/table_stream.hpp"
 #include "report/gbench_report.hpp"
 #include "report/json_report.hpp"
 #include "report/tuning_file.hpp"
@@ -35,10 +36,15 @@ bool save(report::OutputFile& file, const std::string& content, const char* what
 }
 
 // The table is printed even when stdout is gone (a closed terminal, SIGHUP): the files come first.
-void print_table(const Options& o, const report::RunInfo& info) {
+// A streamed table only needs its summary now.
+void print_table(const Options& o, const report::RunInfo& info, report::TableStream* stream) {
   if (o.quiet) return;
   try {
-    fmt::print(o.out == "-" ? stderr : stdout, "{}", report::console_table(info));
+    if (stream) {
+      stream->finish(info);
+    } else {
+      fmt::print(o.out == "-" ? stderr : stdout, "{}", report::table_document(info, stdout_table_format(o)));
+    }
   } catch (const std::exception&) {
   }
 }
@@ -49,7 +55,18 @@ bool checkpoint_due(std::optional<std::chrono::steady_clock::time_point> last, s
   return !last || now - *last >= kCheckpointInterval;
 }
 
+report::TableFormat table_format(const std::string& format) {
+  if (format == "csv") return report::TableFormat::csv;
+  if (format == "markdown") return report::TableFormat::markdown;
+  return report::TableFormat::console;
+}
+
+report::TableFormat stdout_table_format(const Options& o) {
+  return o.out.empty() ? table_format(o.format) : report::TableFormat::console;
+}
+
 std::string result_document(const report::RunInfo& info, const std::string& format) {
+  if (format == "csv" || format == "markdown") return report::table_document(info, table_format(format));
   if (const auto entries = report::gbench_entries(format)) {
     return report::to_gbench_json(info, report::probe_host_cpu(), *entries).dump(2) + "\n";
   }
@@ -79,7 +96,8 @@ std::function<void(const bench::SweepResult&)> checkpoint_writer(report::OutputF
   };
 }
 
-bool write_results(const Options& o, const report::RunInfo& info, report::OutputFile* out) {
+bool write_results(const Options& o, const report::RunInfo& info, report::OutputFile* out,
+                   report::TableStream* stream) {
   bool saved = true;
   if (o.tune) {
     report::OutputFile tuning(o.tuning, true);
@@ -102,7 +120,7 @@ bool write_results(const Options& o, const report::RunInfo& info, report::Output
   } else if (out != nullptr) {
     saved = save(*out, result_document(info, o.format), "result document") && saved;
   }
-  print_table(o, info);
+  print_table(o, info, stream);
   return saved;
 }
 

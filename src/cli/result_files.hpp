@@ -9,6 +9,8 @@
 #include "cli/options.hpp"
 #include "report/output_file.hpp"
 #include "report/run_info.hpp"
+#include "report/table_formats.hpp"
+#include "report/table_stream.hpp"
 
 namespace qgemv::cli {
 
@@ -21,6 +23,12 @@ inline constexpr std::chrono::seconds kCheckpointInterval{10};
 // Whether a checkpoint is due at `now`; nullopt `last` means none was written yet.
 bool checkpoint_due(std::optional<std::chrono::steady_clock::time_point> last, std::chrono::steady_clock::time_point now);
 
+// --format's table format (console for the JSON formats).
+report::TableFormat table_format(const std::string& format);
+// The table on stdout: --format csv|markdown without --out, else the console's. Printed row by row
+// as cases finish when stdout is not a terminal (adb shell, CI logs), at the end otherwise.
+report::TableFormat stdout_table_format(const Options& o);
+
 // The document in --format's schema.
 std::string result_document(const report::RunInfo& info, const std::string& format);
 
@@ -30,9 +38,11 @@ std::function<void(const bench::SweepResult&)> checkpoint_writer(report::OutputF
                                                                  const report::RunInfo& info);
 
 // Writes the tuning file (--tune) and the document (to `out`, or stdout for `--out -`), then the
-// console table (stdout, or stderr for `--out -`; none with --quiet). A file that cannot be
+// console table (stdout, or stderr for `--out -`; none with --quiet; only its summary when
+// `stream` printed the rows as they came). A file that cannot be
 // written is written to a fallback path instead and the message names it, the reason and the
 // fallback. Returns false when any file did not reach the path asked for.
-bool write_results(const Options& o, const report::RunInfo& info, report::OutputFile* out);
+bool write_results(const Options& o, const report::RunInfo& info, report::OutputFile* out,
+                   report::TableStream* stream);
 
 }  // namespace qgemv::cli

@@ -9,49 +9,22 @@
 namespace qgemv::report {
 namespace {
 
-using Row = std::vector<std::string>;
+// Room for numbers such as "12345.67", "±12.3%" and "123.45x" in rows streamed before all are known.
+constexpr std::size_t kNumberWidth = 8;
+// "coop_tuned [t128.b2.u4.subgroup]": a tunable kernel's cell carries its configuration.
+constexpr std::size_t kConfigWidth = 22;
 
-std::string validation_cell(const bench::CaseResult& r) {
-  if (r.status == bench::Status::skipped) return "skipped: " + r.message;
-  if (r.status == bench::Status::failed) return "FAILED: " + r.message;
-  if (!r.validation) return "not checked";
-  return fmt::format("ok (nrmse {:.1e})", r.validation->nrmse);
+// The displayed width of a cell: "±" is two bytes in UTF-8 but one column.
+std::size_t display_width(const std::string& cell) {
+  return static_cast<std::size_t>(std::count_if(cell.begin(), cell.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-Row make_row(const bench::CaseResult& r) {
-  const bool timed = r.timing.has_value();
-  return {r.key.shape,
-          fmt::format("{}x{}", r.key.n, r.key.k),
-          std::to_string(r.key.group_size),
-          r.config ? fmt::format("{} [{}]", r.key.kernel, r.config->to_string()) : r.key.kernel,
-          fmt::format("{}{}", to_string(r.key.dtype), kernels::is_extension(r.key.kernel, r.key.dtype) ? " (ext.)" : ""),
-          std::string(to_string(r.key.storage)),
-          timed ? fmt::format("{:.2f}", r.timing->summary.median * 1e6) : "-",
-          timed ? fmt::format("{:.1f}", r.gbps) : "-",
-          r.speedup_vs_legacy ? fmt::format("{:.2f}x", *r.speedup_vs_legacy) : "-",
-          r.roofline_fraction ? fmt::format("{:.0f}%", *r.roofline_fraction * 100) : "-",
-          timed && r.unstable() ? "UNSTABLE" : timed && r.timing->timer != "gpu" ? "host" : "",
-          validation_cell(r)};
-}
-
-std::string render(const std::vector<Row>& rows) {
+std::vector<std::size_t> widths_of(const std::vector<Row>& rows) {
   std::vector<std::size_t> width(rows.front().size(), 0);
   for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], display_width(row[c]));
   }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      // Numbers right-aligned, text left-aligned; the last column is never padded.
-      const bool numeric = c >= 6 && c <= 9;
-      if (c + 1 == row.size()) line += row[c];
-      else line += numeric ? fmt::format("{:>{}}  ", row[c], width[c]) : fmt::format("{:<{}}  ", row[c], width[c]);
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  }
-  return out;
+  return width;
 }
 
 std::string model_footer(const RunInfo& info) {
@@ -85,15 +58,47 @@ std::string roofline_footer(const bench::SweepResult& sweep) {
 
 }  // namespace
 
-std::string console_table(const RunInfo& info) {
+std::string render_line(const Row& row, const std::vector<std::size_t>& widths) {
+  const auto& columns = table_columns();
+  std::string line;
+  for (std::size_t c = 0; c < row.size(); ++c) {
+    // Numbers right-aligned, text left-aligned; the last column is never padded.
+    if (c + 1 == row.size()) {
+      line += row[c];
+      break;
+    }
+    const std::string pad(widths[c] - std::min(widths[c], display_width(row[c])), ' ');
+    line += columns[c].numeric ? pad + row[c] + "  " : row[c] + pad + "  ";
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line + "\n";
+}
+
+std::vector<std::size_t> planned_widths(const bench::SweepPlan& plan) {
+  std::vector<Row> rows = {header_row(CellStyle::text)};
+  for (const auto& key : bench::planned_cases(plan)) {
+    bench::CaseResult placeholder;
+    placeholder.key = key;
+    rows.push_back(table_row(placeholder, CellStyle::text));
+  }
+  auto widths = widths_of(rows);
+  const auto& columns = table_columns();
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c].numeric) widths[c] = std::max(widths[c], kNumberWidth);
+  }
+  const bool tunable = std::any_of(plan.kernels.begin(), plan.kernels.end(), [](const auto* k) { return k->tunable; });
+  if (tunable) widths[3] += kConfigWidth;
+  return widths;
+}
+
+std::string console_heading(const bench::SweepResult& sweep) {
+  return fmt::format("qgemv-bench on {} ({}, driver {} {})\n", sweep.device.name, sweep.device.type,
+                     sweep.device.driver_name, sweep.device.driver_version);
+}
+
+std::string console_summary(const RunInfo& info) {
   const auto& sweep = *info.sweep;
-  std::vector<Row> rows = {{"shape", "NxK", "G", "kernel", "dtype", "storage", "median us", "GB/s", "speedup",
-                            "roofline", "timer", "validation"}};
-  for (const auto& r : sweep.results) rows.push_back(make_row(r));
-  std::string out = fmt::format("qgemv-bench on {} ({}, driver {} {})\n", sweep.device.name, sweep.device.type,
-                                sweep.device.driver_name, sweep.device.driver_version);
-  out += render(rows);
-  out += roofline_footer(sweep);
+  std::string out = roofline_footer(sweep);
   out += model_footer(info);
   if (sweep.device_rebuilds > 0) {
     out += fmt::format("\nThe device was re-created {} time(s) after a lost device or a hung submission.\n",
@@ -103,6 +108,15 @@ std::string console_table(const RunInfo& info) {
     out += fmt::format("\nINCOMPLETE ({}): the results above are what the sweep measured.\n", info.incomplete_reason);
   }
   return out;
+}
+
+std::string console_table(const RunInfo& info) {
+  std::vector<Row> rows = {header_row(CellStyle::text)};
+  for (const auto& r : info.sweep->results) rows.push_back(table_row(r, CellStyle::text));
+  const auto widths = widths_of(rows);
+  std::string out = console_heading(*info.sweep);
+  for (const auto& row : rows) out += render_line(row, widths);
+  return out + console_summary(info);
 }
 
 }  // namespace qgemv::report
