@@ -13,6 +13,7 @@
 
 #include "bench/sweep.hpp"
 #include "cli/compare_command.hpp"
+#include "cli/decode_command.hpp"
 #include "cli/options.hpp"
 #include "cli/plan.hpp"
 #include "report/console_report.hpp"
@@ -156,6 +157,7 @@ int run_app(int argc, char** argv) {
       case Command::exit_now: return options.exit_code;
       case Command::list_devices: return list_devices(options);
       case Command::compare: return compare_command(options.compare);
+      case Command::decode: return decode_command(options, utc_now(), host_name());
       case Command::run: return run_sweep_command(options);
     }
   } catch (const UsageError& e) {

@@ -119,6 +119,17 @@ Options parse_options(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "markdown", "json"}))
       ->capture_default_str();
 
+  // decode takes the sweep's options too: those it does not define fall through to the main app.
+  auto* decode = app.add_subcommand(
+      "decode", "replay whole decode tokens of a model shapes file (every layer's GEMVs in one command buffer)");
+  decode->fallthrough();
+  decode->add_option("--layers", o.decode.layers, "replay only the first N layers (default: all)")
+      ->check(must_be<std::int64_t>("a positive integer", "POSITIVE", [](std::int64_t v) { return v > 0; }));
+  decode->add_option("--barriers", o.decode.barriers, "on|off: a buffer barrier after each GEMV, as a graph runtime")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+  decode->add_flag("--profile", o.decode.profile, "also time each GEMV within a token and report each shape's share");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -142,6 +153,7 @@ Options parse_options(int argc, char** argv) {
   }
   if (list->parsed()) o.command = Command::list_devices;
   if (compare->parsed()) o.command = Command::compare;
+  if (decode->parsed()) o.command = Command::decode;
   return o;
 }
 

@@ -6,7 +6,7 @@
 
 namespace qgemv::cli {
 
-enum class Command { run, list_devices, compare, exit_now };
+enum class Command { run, list_devices, compare, decode, exit_now };
 
 // `qgemv-bench compare BASE.json NEW.json`: strings here, interpreted by the compare command.
 struct CompareArgs {
@@ -18,6 +18,13 @@ struct CompareArgs {
   bool allow_missing = false;
   bool allow_device_change = false;
   std::string format = "text";
+};
+
+// `qgemv-bench decode`: the sweep's options plus these (src/cli/decode_command.cpp).
+struct DecodeArgs {
+  std::optional<std::int64_t> layers;  // replay fewer layers than the file has
+  std::string barriers = "on";
+  bool profile = false;
 };
 
 struct Options {
@@ -49,6 +56,7 @@ struct Options {
   std::uint64_t max_binding_mib = 0;
   std::string command_line;
   CompareArgs compare;
+  DecodeArgs decode;
 };
 
 // Parses argv; prints help/version/parse errors itself (those set Command::exit_now).

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "compare/decode_document.hpp"
 #include "util/error.hpp"
 #include "util/json_error.hpp"
 
@@ -93,6 +94,7 @@ std::string CaseId::label() const {
 ResultDocument parse_result_document(const json& doc, const std::string& label) {
   const Reader r(label);
   if (!doc.is_object()) r.fail("$", "not a qgemv-bench result document (expected an object)");
+  if (is_decode_document(doc)) return parse_decode_document(doc, label);  // docs/decode.md
   if (!doc.contains("schema_version")) {
     r.fail("$", "missing \"schema_version\": not a qgemv-bench result document (a --format gbench file?)");
   }
