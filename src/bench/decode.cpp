@@ -50,6 +50,8 @@ std::vector<Instance> generate_instances(const DecodePlan& plan, const std::vect
           instance.problem = std::make_unique<Problem>(file.shapes[instance.where.shape_index], dtype,
                                                        case_seed(plan.sweep.seed, instance.name),
                                                        plan.sweep.settings.validate);
+          // Packed here, on every core, rather than one instance at a time while uploading.
+          for (const auto* kernel : plan.sweep.kernels) instance.problem->packed(kernel->layout);
         } catch (...) {
           std::lock_guard lock(mutex);
           if (!error) error = std::current_exception();
@@ -318,6 +320,10 @@ class Decode {
       return;
     } catch (const vk_util::SubmitTimeout& e) {
       fail_and_stop(variant, e.what());
+      return;
+    } catch (const std::exception& e) {
+      variant.status = Status::failed;
+      variant.message = e.what();
       return;
     }
     if (variant.status == Status::skipped) return;

@@ -77,7 +77,7 @@ json variant_json(const bench::DecodeVariant& v) {
                         {"hidden_seconds_per_token", optional_number(v.figures.hidden_seconds)}}},
           {"validation", {{"gemvs_checked", v.validated_gemvs}, {"gemvs_failed", v.failed_gemvs},
                           {"worst_nrmse", v.validated_gemvs > 0 ? json(v.worst_nrmse) : json(nullptr)},
-                          {"first_failure", v.first_failure}, {"failed_gemvs", v.failed_instances}}},
+                          {"first_failure", v.first_failure}, {"failed_instances", v.failed_instances}}},
           {"profile", profile}};
 }
 

@@ -95,7 +95,7 @@ TEST_F(Decode, BrokenKernelFailsEveryLayersGemvAndExitsOne) {
   EXPECT_EQ(v["validation"]["gemvs_checked"], kGemvsPerToken);
   EXPECT_EQ(v["validation"]["gemvs_failed"], kGemvsPerToken);
   std::set<std::string> failed;
-  for (const auto& name : v["validation"]["failed_gemvs"]) failed.insert(name.get<std::string>());
+  for (const auto& name : v["validation"]["failed_instances"]) failed.insert(name.get<std::string>());
   EXPECT_TRUE(failed.count("layer0.q") && failed.count("layer1.q") && failed.count("layer1.up#1") &&
               failed.count("head"))
       << v["validation"].dump();
