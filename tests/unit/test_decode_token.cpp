@@ -73,7 +73,7 @@ TEST(DecodeToken, AFileWithoutTokenCountsIsAUsageError) {
 
 TEST(DecodeToken, CountOnlyFilesHaveOneLayer) {
   const auto file = config::parse_shapes(
-      R"({"name": "c", "shapes": [{"name": "a", "n": 8, "k": 64, "count": 3}, {"name": "b", "n": 8, "k": 64}]})", "c");
+      R"({"name": "c", "shapes": [{"name": "a", "n": 8, "k": 256, "count": 3}, {"name": "b", "n": 8, "k": 256}]})", "c");
   ASSERT_TRUE(file.has_token_counts);
   EXPECT_EQ(bench::layers_to_replay(file, std::nullopt), 1);
   EXPECT_EQ(names(file, bench::compose_token(file, 1)), (std::vector<std::string>{"a#0", "a#1", "a#2", "b"}));
