@@ -35,6 +35,8 @@ class GpuCase {
   std::uint64_t footprint_bytes() const { return footprint_bytes_; }
   // Fills the output with NaN so unwritten elements fail validation.
   void poison_output(vk_util::Commands& commands) const;
+  // The output buffer a graph's next operation would read (null for tt, whose output is an image).
+  const vk_util::Buffer* output_buffer() const { return y_buffer_.get(); }
   // The N outputs as floats.
   std::vector<float> read_output(vk_util::Context& context, vk_util::Commands& commands) const;
 

@@ -11,6 +11,7 @@
 #include "cli/compare_command.hpp"
 #include "cli/list_kernels_command.hpp"
 #include "cli/explain_command.hpp"
+#include "cli/decode_command.hpp"
 #include "cli/options.hpp"
 #include "cli/plan.hpp"
 #include "cli/result_files.hpp"
@@ -159,6 +160,7 @@ int run_app(int argc, char** argv) {
       case Command::list_kernels: return list_kernels_command();
       case Command::explain:
         return explain_command(options.explain, options.validation_layer, options.command_line, utc_now());
+      case Command::decode: return decode_command(options, utc_now(), host_name());
       case Command::run: return run_sweep_command(options);
     }
   } catch (const UsageError& e) {

@@ -185,6 +185,16 @@ Options parse_options(int argc, char** argv) {
   explain->add_flag("--force", e.force, "allow --out to replace an existing file");
   explain->add_flag("--quiet", e.quiet, "print nothing but errors");
   explain->add_flag("--validation-layer", o.validation_layer, "enable VK_LAYER_KHRONOS_validation");
+  // decode takes the sweep's options too: those it does not define fall through to the main app.
+  auto* decode = app.add_subcommand(
+      "decode", "replay whole decode tokens of a model shapes file (every layer's GEMVs in one command buffer)");
+  decode->fallthrough();
+  decode->add_option("--layers", o.decode.layers, "replay only the first N layers (default: all)")
+      ->check(must_be<std::int64_t>("a positive integer", "POSITIVE", [](std::int64_t v) { return v > 0; }));
+  decode->add_option("--barriers", o.decode.barriers, "on|off: a buffer barrier after each GEMV, as a graph runtime")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+  decode->add_flag("--profile", o.decode.profile, "also time each GEMV within a token and report each shape's share");
 
   try {
     app.parse(argc, argv);
@@ -215,6 +225,7 @@ Options parse_options(int argc, char** argv) {
   if (compare->parsed()) o.command = Command::compare;
   if (list_kernels->parsed()) o.command = Command::list_kernels;
   if (explain->parsed()) o.command = Command::explain;
+  if (decode->parsed()) o.command = Command::decode;
   return o;
 }
 

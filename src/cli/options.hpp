@@ -6,7 +6,7 @@
 
 namespace qgemv::cli {
 
-enum class Command { run, list_devices, compare, list_kernels, explain, exit_now };
+enum class Command { run, list_devices, compare, list_kernels, explain, decode, exit_now };
 
 // `qgemv-bench compare BASE.json NEW.json`: strings here, interpreted by the compare command.
 struct CompareArgs {
@@ -35,6 +35,13 @@ struct ExplainArgs {
   std::string out;
   bool force = false;
   bool quiet = false;
+};
+
+// `qgemv-bench decode`: the sweep's options plus these (src/cli/decode_command.cpp).
+struct DecodeArgs {
+  std::optional<std::int64_t> layers;  // replay fewer layers than the file has
+  std::string barriers = "on";
+  bool profile = false;
 };
 
 struct Options {
@@ -68,6 +75,7 @@ struct Options {
   std::size_t samples = 0;
   std::string command_line;
   CompareArgs compare;
+  DecodeArgs decode;
   ExplainArgs explain;
   // Case selection and listing (docs/usage.md): a regex over "<shape>/<kernel>/<dtype>/<storage>".
   std::string filter;

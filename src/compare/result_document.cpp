@@ -4,6 +4,7 @@
 
 
 #include "bench/statistics.hpp"
+#include "compare/decode_document.hpp"
 #include "util/error.hpp"
 #include "util/input_file.hpp"
 #include "util/json_error.hpp"
@@ -132,6 +133,7 @@ std::string CaseId::label() const {
 ResultDocument parse_result_document(const json& doc, const std::string& label) {
   const Reader r(label);
   if (!doc.is_object()) r.fail("$", "not a qgemv-bench result document (expected an object)");
+  if (is_decode_document(doc)) return parse_decode_document(doc, label);  // docs/decode.md
   if (!doc.contains("schema_version")) {
     r.fail("$", "missing \"schema_version\": not a qgemv-bench result document (a --format gbench file?)");
   }

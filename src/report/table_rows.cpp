@@ -1,9 +1,8 @@
 #include "report/table_rows.hpp"
 
-#include "kernels/kernel_table.hpp"
-
 #include <fmt/format.h>
 
+#include "kernels/kernel_table.hpp"
 #include "report/spread.hpp"
 
 namespace qgemv::report {

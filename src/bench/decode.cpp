@@ -1,0 +1,435 @@
+#include "bench/decode.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <thread>
+
+#include "bench/footprint.hpp"
+#include "bench/gpu_case.hpp"
+#include "bench/split_plan.hpp"
+#include "util/error.hpp"
+#include "util/parallel.hpp"
+#include "vk/commands.hpp"
+
+namespace qgemv::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kMaxProfileTokens = 10;
+
+// One GEMV of the token with its own data (and CPU reference when validating).
+struct Instance {
+  GemvInstance where;
+  std::string name;
+  std::unique_ptr<Problem> problem;
+};
+
+// Every instance's data, generated on all cores: instances are dealt round-robin to the threads so
+// the one large model-scope GEMV does not share a thread with a run of layers.
+std::vector<Instance> generate_instances(const DecodePlan& plan, const std::vector<GemvInstance>& token, DType dtype) {
+  const auto& file = plan.sweep.shapes;
+  std::vector<Instance> out(token.size());
+  const auto threads = static_cast<std::int64_t>(std::max(1u, std::thread::hardware_concurrency()));
+  const auto count = static_cast<std::int64_t>(token.size());
+  std::mutex mutex;
+  std::exception_ptr error;
+  parallel_ranges(std::min(threads, count), std::min(threads, count), [&](std::int64_t begin, std::int64_t end) {
+    const auto stride = std::min(threads, count);
+    for (std::int64_t t = begin; t < end; ++t) {
+      for (std::int64_t i = t; i < count; i += stride) {
+        try {
+          auto& instance = out[static_cast<std::size_t>(i)];
+          instance.where = token[static_cast<std::size_t>(i)];
+          instance.name = instance_name(file, instance.where);
+          instance.problem = std::make_unique<Problem>(file.shapes[instance.where.shape_index], dtype,
+                                                       case_seed(plan.sweep.seed, instance.name),
+                                                       plan.sweep.settings.validate);
+          // Packed here, on every core, rather than one instance at a time while uploading.
+          for (const auto* kernel : plan.sweep.kernels) instance.problem->packed(kernel->layout);
+        } catch (...) {
+          std::lock_guard lock(mutex);
+          if (!error) error = std::current_exception();
+        }
+      }
+    }
+  });
+  if (error) std::rethrow_exception(error);
+  return out;
+}
+
+DeviceLimits device_limits(const vk_util::DeviceInfo& info, const RunSettings& settings) {
+  DeviceLimits limits{info.max_storage_buffer_range, info.max_image_dimension_2d, info.max_workgroup_count_x};
+  if (settings.max_binding_bytes > 0) {
+    limits.max_binding_bytes = std::min<std::uint64_t>(limits.max_binding_bytes, settings.max_binding_bytes);
+  }
+  return limits;
+}
+
+// What a graph runtime puts between two operations: the next one may read what this one wrote.
+void barrier_after(const vk::raii::CommandBuffer& cmd, const GpuCase& gemv) {
+  using Stage = vk::PipelineStageFlagBits;
+  using Access = vk::AccessFlagBits;
+  if (const auto* y = gemv.output_buffer()) {
+    vk::BufferMemoryBarrier barrier(Access::eShaderWrite, Access::eShaderRead, VK_QUEUE_FAMILY_IGNORED,
+                                    VK_QUEUE_FAMILY_IGNORED, y->handle(), 0, VK_WHOLE_SIZE);
+    cmd.pipelineBarrier(Stage::eComputeShader, Stage::eComputeShader, {}, nullptr, barrier, nullptr);
+  } else {
+    vk::MemoryBarrier barrier(Access::eShaderWrite, Access::eShaderRead);
+    cmd.pipelineBarrier(Stage::eComputeShader, Stage::eComputeShader, {}, barrier, nullptr, nullptr);
+  }
+}
+
+// Between tokens, in both modes: the next token rewrites every output (a token boundary is a sync
+// point in an engine too: the sampled token is the next input).
+void end_of_token(const vk::raii::CommandBuffer& cmd) {
+  using Access = vk::AccessFlagBits;
+  vk::MemoryBarrier barrier(Access::eShaderWrite, Access::eShaderRead | Access::eShaderWrite);
+  cmd.pipelineBarrier(vk::PipelineStageFlagBits::eComputeShader, vk::PipelineStageFlagBits::eComputeShader, {},
+                      barrier, nullptr, nullptr);
+}
+
+double median_of(std::vector<double> values) { return summarize(values).median; }
+
+// One kernel x dtype x storage over the model's instances.
+class VariantRun {
+ public:
+  VariantRun(vk_util::Context& context, vk_util::Commands& commands, const DecodePlan& plan,
+             std::vector<Instance>& instances, const kernels::KernelDesc& kernel, Storage storage)
+      : context_(context), commands_(commands), plan_(plan), instances_(instances), kernel_(kernel),
+        storage_(storage) {}
+
+  void run(DecodeVariant& out) {
+    if (auto reason = kernels::unsupported_reason(kernel_, out.dtype, storage_, context_.features()); !reason.empty()) {
+      throw UnsupportedError(reason);
+    }
+    build(out);
+    if (plan_.sweep.settings.validate) validate_first_token(out);
+    out.timing = time_tokens(context_, commands_, [&](const vk::raii::CommandBuffer& cmd) { record_token(cmd, nullptr); },
+                             plan_.sweep.settings.timing);
+    if (plan_.profile) out.profile = profile();
+    out.status = out.failed_gemvs == 0 ? Status::ok : Status::failed;
+    if (out.failed_gemvs > 0) {
+      out.message = fmt::format("validation failed in {} of {} GEMVs of the first token, first {}", out.failed_gemvs,
+                                out.validated_gemvs, out.first_failure);
+    }
+  }
+
+  std::optional<kernels::TuneConfig> config_for(const config::Shape& shape, DType dtype) const {
+    if (!kernel_.tunable) return std::nullopt;
+    const TuningKey key{context_.info().name, std::string(kernel_.name), shape.n, shape.k, shape.group_size, dtype,
+                        storage_};
+    if (auto tuned = plan_.sweep.tuning.find(key)) return tuned;
+    return kernels::heuristic_config(shape.n, shape.k, shape.group_size, context_.info());
+  }
+
+ private:
+  void build(DecodeVariant& out) {
+    const auto limits = device_limits(context_.info(), plan_.sweep.settings);
+    for (auto& instance : instances_) {
+      auto& problem = *instance.problem;
+      const auto& shape = problem.shape();
+      const auto config = config_for(shape, out.dtype);
+      if (config) {
+        if (auto why = kernels::config_problem(*config, shape.group_size, context_.info()); !why.empty()) {
+          throw UnsupportedError(fmt::format("{}: configuration {}: {}", shape.name, config->to_string(), why));
+        }
+      }
+      const auto dispatch =
+          config ? kernels::dispatch_for(kernel_, *config) : kernels::Dispatch{kernel_.channels_per_workgroup, {}};
+      const auto split = plan_split(kernel_.layout, storage_, out.dtype, shape.n, shape.k, shape.group_size,
+                                    dispatch.channels_per_workgroup, limits);
+      gemvs_.push_back(std::make_unique<GpuCase>(context_, commands_, problem, kernel_, dispatch, storage_, split, 1));
+      out.dispatches_per_token += split.slices;
+    }
+  }
+
+  // `pool`: --profile's per-GEMV timestamps, else null.
+  void record_token(const vk::raii::CommandBuffer& cmd, const vk_util::TimestampPool* pool) const {
+    for (std::size_t i = 0; i < gemvs_.size(); ++i) {
+      const auto pair = static_cast<std::uint32_t>(i);
+      if (pool) pool->write_start(cmd, pair);
+      gemvs_[i]->record(cmd);
+      if (pool) pool->write_end(cmd, pair);
+      if (plan_.barriers && i + 1 < gemvs_.size()) barrier_after(cmd, *gemvs_[i]);
+    }
+    end_of_token(cmd);
+  }
+
+  // The first token, on NaN-poisoned outputs: every GEMV's output against its own reference.
+  void validate_first_token(DecodeVariant& out) {
+    for (const auto& gemv : gemvs_) gemv->poison_output(commands_);
+    commands_.run([&](const vk::raii::CommandBuffer& cmd) { record_token(cmd, nullptr); });
+    for (std::size_t i = 0; i < gemvs_.size(); ++i) {
+      const auto& problem = *instances_[i].problem;
+      const auto y = gemvs_[i]->read_output(context_, commands_);
+      const auto check = reference::validate(y, *problem.reference(), problem.dtype(), problem.shape().k);
+      ++out.validated_gemvs;
+      out.worst_nrmse = std::max(out.worst_nrmse, check.nrmse);
+      if (!check.passed) {
+        if (out.failed_gemvs++ == 0) out.first_failure = fmt::format("{}: {}", instances_[i].name, check.message);
+        if (out.failed_instances.size() < kMaxListedFailures) out.failed_instances.push_back(instances_[i].name);
+      }
+    }
+  }
+
+  std::vector<ShapeShare> profile() const {
+    const auto gemvs = static_cast<std::uint32_t>(gemvs_.size());
+    const int tokens = std::clamp(plan_.sweep.settings.timing.min_samples, 1, kMaxProfileTokens);
+    const auto samples = profile_tokens(
+        context_, commands_,
+        [&](const vk::raii::CommandBuffer& cmd, const vk_util::TimestampPool& pool) { record_token(cmd, &pool); },
+        gemvs, tokens);
+    std::vector<ShapeShare> shares;
+    if (samples.empty()) return shares;
+    double total = 0;
+    for (std::size_t i = 0; i < gemvs_.size(); ++i) {
+      std::vector<double> per_token;
+      for (const auto& token : samples) per_token.push_back(token[i]);
+      const double seconds = median_of(per_token);
+      const auto& name = instances_[i].problem->shape().name;
+      auto it = std::find_if(shares.begin(), shares.end(), [&](const ShapeShare& s) { return s.shape == name; });
+      if (it == shares.end()) it = shares.insert(shares.end(), ShapeShare{name, 0, 0, 0});
+      ++it->gemvs;
+      it->seconds_per_token += seconds;
+      total += seconds;
+    }
+    for (auto& s : shares) s.share = total > 0 ? s.seconds_per_token / total : 0;
+    return shares;
+  }
+
+  vk_util::Context& context_;
+  vk_util::Commands& commands_;
+  const DecodePlan& plan_;
+  std::vector<Instance>& instances_;
+  const kernels::KernelDesc& kernel_;
+  Storage storage_;
+  std::vector<std::unique_ptr<GpuCase>> gemvs_;
+};
+
+void collect_validation_messages(vk_util::Context& context, DecodeResult& out) {
+  auto& log = context.validation_log();
+  std::lock_guard lock(log.mutex);
+  out.validation_messages += log.count;
+  for (const auto& m : log.first_messages) out.first_validation_messages.push_back(m);
+  log.count = 0;
+  log.first_messages.clear();
+}
+
+class Decode {
+ public:
+  Decode(const DecodePlan& plan, const std::function<void(const std::string&)>& on_progress,
+         const std::atomic<bool>& interrupted)
+      : plan_(plan), on_progress_(on_progress), interrupted_(interrupted), context_(plan.sweep.context_options),
+        commands_(context_) {
+    out_.device = context_.info();
+    out_.features = context_.features().enabled_names();
+    out_.layers_in_file = plan.sweep.shapes.layers;
+    out_.layers = plan.layers;
+  }
+
+  DecodeResult run() {
+    const auto token = compose_token(plan_.sweep.shapes, plan_.layers);
+    out_.gemvs_per_token = static_cast<std::int64_t>(token.size());
+    if (plan_.sweep.roofline) measure_roofline_once();
+    for (const auto dtype : plan_.sweep.dtypes) {
+      if (interrupted_ || stopped_) break;
+      run_dtype(token, dtype);
+    }
+    collect_validation_messages(context_, out_);
+    out_.incomplete = out_.variants.size() < plan_.sweep.dtypes.size() * plan_.sweep.kernels.size() *
+                                                plan_.sweep.storages.size();
+    fill_decode_derived(out_);
+    out_.wall_s = std::chrono::duration<double>(Clock::now() - start_).count();
+    return std::move(out_);
+  }
+
+ private:
+  void progress(const std::string& what) {
+    if (on_progress_) on_progress_(what);
+  }
+
+  void measure_roofline_once() {
+    progress("roofline (read and copy bandwidth)");
+    try {
+      out_.roofline = measure_roofline(context_, commands_, plan_.sweep.settings.timing);
+    } catch (const vk::DeviceLostError&) {
+      throw;
+    } catch (const std::exception& e) {
+      out_.roofline_error = e.what();
+    }
+  }
+
+  // The model's data is generated once per dtype and shared by every kernel and storage, unless it
+  // cannot fit: then every variant of the dtype is skipped with the sizes.
+  void run_dtype(const std::vector<GemvInstance>& token, DType dtype) {
+    const auto need = model_footprint(plan_.sweep.shapes, plan_.layers, dtype);
+    std::string skip = too_large_reason(Footprint{need.per_token, need.host_bytes}, out_.device, host_available_bytes());
+    std::vector<Instance> instances;
+    if (skip.empty()) {
+      progress(fmt::format("generating {} GEMVs of data ({})", token.size(), to_string(dtype)));
+      try {
+        instances = generate_instances(plan_, token, dtype);
+      } catch (const std::bad_alloc&) {
+        skip = "out of host memory generating the model's data";
+      } catch (const UnsupportedError& e) {
+        skip = e.what();
+      }
+    }
+    for (const auto* kernel : plan_.sweep.kernels) {
+      for (const auto storage : plan_.sweep.storages) {
+        if (interrupted_ || stopped_) return;
+        DecodeVariant variant;
+        variant.kernel = std::string(kernel->name);
+        variant.dtype = dtype;
+        variant.storage = storage;
+        variant.bytes_per_token = need.per_token;
+        if (!skip.empty()) {
+          variant.status = Status::skipped;
+          variant.message = skip;
+        } else {
+          run_variant(instances, *kernel, variant);
+        }
+        out_.variants.push_back(std::move(variant));
+      }
+    }
+  }
+
+  void run_variant(std::vector<Instance>& instances, const kernels::KernelDesc& kernel, DecodeVariant& variant) {
+    const auto label = fmt::format("{} {} {}", kernel.name, to_string(variant.dtype), to_string(variant.storage));
+    VariantRun replay(context_, commands_, plan_, instances, kernel, variant.storage);
+    try {
+      progress("token " + label);
+      replay.run(variant);
+    } catch (const UnsupportedError& e) {
+      variant.status = Status::skipped;
+      variant.message = e.what();
+    } catch (const std::bad_alloc&) {
+      variant.status = Status::skipped;
+      variant.message = "out of host memory preparing the model";
+    } catch (const vk::OutOfDeviceMemoryError&) {
+      variant.status = Status::skipped;
+      variant.message = "out of device memory allocating the model";
+    } catch (const vk::DeviceLostError& e) {
+      fail_and_stop(variant, fmt::format("device lost ({})", e.what()));
+      return;
+    } catch (const vk_util::SubmitTimeout& e) {
+      fail_and_stop(variant, e.what());
+      return;
+    } catch (const std::exception& e) {
+      variant.status = Status::failed;
+      variant.message = e.what();
+      return;
+    }
+    if (variant.status == Status::skipped) return;
+    progress("isolated shapes " + label);
+    run_isolated(instances, kernel, replay, variant);
+  }
+
+  // The device may be gone: nothing more runs on it.
+  void fail_and_stop(DecodeVariant& variant, std::string message) {
+    variant.status = Status::failed;
+    variant.message = std::move(message);
+    stopped_ = true;
+  }
+
+  // Each distinct (N, K, G) of the file on its own, with the per-case runner and the sweep's
+  // settings, on the data of its first instance in the token.
+  void run_isolated(std::vector<Instance>& instances, const kernels::KernelDesc& kernel, const VariantRun& replay,
+                    DecodeVariant& variant) {
+    const auto& file = plan_.sweep.shapes;
+    const auto distinct = distinct_shapes(file);
+    std::vector<std::optional<double>> seconds(file.shapes.size());
+    for (std::size_t s = 0; s < file.shapes.size(); ++s) {
+      const auto& shape = file.shapes[s];
+      IsolatedShape iso;
+      iso.shape = shape.name;
+      iso.n = shape.n;
+      iso.k = shape.k;
+      iso.group_size = shape.group_size;
+      iso.count_per_token = shape.per_token(plan_.layers);
+      const auto same = std::find_if(distinct.begin(), distinct.end(), [&](std::size_t d) {
+        const auto& t = file.shapes[d];
+        return t.n == shape.n && t.k == shape.k && t.group_size == shape.group_size;
+      });
+      if (*same != s) {
+        const auto& first = variant.isolated[*same];
+        iso.status = first.status;
+        iso.message = first.status == Status::ok ? fmt::format("timed as {}", first.shape) : first.message;
+        iso.median_s = first.median_s;
+      } else {
+        auto it = std::find_if(instances.begin(), instances.end(),
+                               [&](const Instance& i) { return i.where.shape_index == s; });
+        const auto result = run_case(context_, commands_, *it->problem, kernel, variant.storage, plan_.sweep.settings,
+                                     replay.config_for(shape, variant.dtype));
+        iso.status = result.status;
+        iso.message = result.message;
+        if (result.status == Status::ok && result.timing) iso.median_s = result.timing->summary.median;
+      }
+      seconds[s] = iso.median_s;
+      variant.isolated.push_back(std::move(iso));
+    }
+    variant.isolated_seconds_per_token =
+        isolated_seconds_per_token(file, plan_.layers, [&](std::size_t s) { return seconds[s]; });
+  }
+
+  const DecodePlan& plan_;
+  const std::function<void(const std::string&)>& on_progress_;
+  const std::atomic<bool>& interrupted_;
+  const Clock::time_point start_ = Clock::now();
+  vk_util::Context context_;
+  vk_util::Commands commands_;
+  bool stopped_ = false;
+  DecodeResult out_;
+};
+
+}  // namespace
+
+ModelFootprint model_footprint(const config::ShapesFile& file, std::int64_t layers, DType dtype) {
+  ModelFootprint total;
+  for (const auto& shape : file.shapes) {
+    const auto one = footprint({shape.n, shape.k, shape.group_size}, dtype);
+    const auto count = shape.per_token(layers);
+    total.per_token.weights += one.gemv.weights * count;
+    total.per_token.qparams += one.gemv.qparams * count;
+    total.per_token.input += one.gemv.input * count;
+    total.per_token.output += one.gemv.output * count;
+    total.host_bytes += one.host_bytes * static_cast<std::uint64_t>(count);
+  }
+  total.device_bytes = static_cast<std::uint64_t>(total.per_token.total());
+  return total;
+}
+
+std::string baseline_kernel_name() { return std::string(kernels::kernel_table().front().name); }
+
+void fill_decode_derived(DecodeResult& result) {
+  const std::optional<double> read_gbps =
+      result.roofline ? std::optional<double>(result.roofline->read_gbps) : std::nullopt;
+  const auto baseline = baseline_kernel_name();
+  for (auto& v : result.variants) {
+    if (!v.timing || v.timing->repetitions.empty()) continue;
+    v.figures = token_figures(v.timing->summary.median, static_cast<double>(v.bytes_per_token.total()), read_gbps,
+                              v.isolated_seconds_per_token);
+  }
+  for (auto& v : result.variants) {
+    if (v.status != Status::ok || !v.timing) continue;
+    for (const auto& base : result.variants) {
+      if (base.kernel == baseline && base.dtype == v.dtype && base.storage == v.storage &&
+          base.status == Status::ok && base.timing) {
+        v.speedup_vs_baseline = base.timing->summary.median / v.timing->summary.median;
+      }
+    }
+  }
+}
+
+DecodeResult run_decode(const DecodePlan& plan, const std::function<void(const std::string&)>& on_progress,
+                        const std::atomic<bool>& interrupted) {
+  return Decode(plan, on_progress, interrupted).run();
+}
+
+}  // namespace qgemv::bench

@@ -1,0 +1,75 @@
+#include "bench/decode_token.hpp"
+
+#include <fmt/format.h>
+
+#include <tuple>
+
+#include "util/error.hpp"
+
+namespace qgemv::bench {
+
+std::int64_t layers_to_replay(const config::ShapesFile& file, std::optional<std::int64_t> requested) {
+  if (!file.has_token_counts) {
+    throw UsageError(fmt::format("{}: decode needs a model shapes file (\"layers\" or per-shape \"count\"); "
+                                 "this one gives no token counts",
+                                 file.source));
+  }
+  if (!requested) return file.layers;
+  if (*requested < 1 || *requested > file.layers) {
+    throw UsageError(fmt::format("--layers {}: {} has {} layer(s); give 1 to {}", *requested, file.name, file.layers,
+                                 file.layers));
+  }
+  return *requested;
+}
+
+std::vector<GemvInstance> compose_token(const config::ShapesFile& file, std::int64_t layers) {
+  std::vector<GemvInstance> token;
+  for (std::int64_t layer = 0; layer < layers; ++layer) {
+    for (std::size_t s = 0; s < file.shapes.size(); ++s) {
+      if (file.shapes[s].scope != config::Scope::layer) continue;
+      for (std::int64_t i = 0; i < file.shapes[s].count; ++i) token.push_back({s, layer, i});
+    }
+  }
+  for (std::size_t s = 0; s < file.shapes.size(); ++s) {
+    if (file.shapes[s].scope != config::Scope::model) continue;
+    for (std::int64_t i = 0; i < file.shapes[s].count; ++i) token.push_back({s, kModelScope, i});
+  }
+  return token;
+}
+
+std::string instance_name(const config::ShapesFile& file, const GemvInstance& instance) {
+  const auto& shape = file.shapes.at(instance.shape_index);
+  std::string name = instance.layer == kModelScope ? shape.name : fmt::format("layer{}.{}", instance.layer, shape.name);
+  if (shape.count > 1) name += fmt::format("#{}", instance.index);
+  return name;
+}
+
+std::vector<std::size_t> distinct_shapes(const config::ShapesFile& file) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < file.shapes.size(); ++i) {
+    const auto& s = file.shapes[i];
+    bool seen = false;
+    for (const auto j : out) {
+      const auto& t = file.shapes[j];
+      seen = seen || std::tie(s.n, s.k, s.group_size) == std::tie(t.n, t.k, t.group_size);
+    }
+    if (!seen) out.push_back(i);
+  }
+  return out;
+}
+
+TokenFigures token_figures(double seconds_per_token, double bytes_per_token, std::optional<double> read_gbps,
+                           std::optional<double> isolated_seconds) {
+  TokenFigures f;
+  if (seconds_per_token <= 0) return f;
+  f.tokens_per_second = 1.0 / seconds_per_token;
+  f.gbps = bytes_per_token / seconds_per_token * 1e-9;
+  if (read_gbps && *read_gbps > 0) f.roofline_fraction = f.gbps / *read_gbps;
+  if (isolated_seconds && *isolated_seconds > 0) {
+    f.token_over_isolated = seconds_per_token / *isolated_seconds;
+    f.hidden_seconds = *isolated_seconds - seconds_per_token;
+  }
+  return f;
+}
+
+}  // namespace qgemv::bench

@@ -1,0 +1,251 @@
+#include "report/decode_report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "bench/footprint.hpp"
+#include "version.hpp"
+
+namespace qgemv::report {
+namespace {
+
+using nlohmann::json;
+
+json optional_number(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
+
+json summary_json(const bench::Summary& s) {
+  return {{"count", s.count}, {"median", s.median}, {"min", s.min},
+          {"max", s.max},     {"mean", s.mean},     {"stddev", s.stddev}};
+}
+
+json bytes_json(const bench::Bytes& b) {
+  return {{"weights", b.weights}, {"qparams", b.qparams}, {"input", b.input}, {"output", b.output},
+          {"total", b.total()}};
+}
+
+json timing_json(const bench::TokenTiming& t) {
+  json repetitions = json::array();
+  json samples = json::array();
+  for (const auto& r : t.repetitions) {
+    repetitions.push_back({{"seconds_per_token", r.seconds_per_token}, {"tokens", r.tokens}});
+    samples.push_back(r.seconds_per_token);
+  }
+  return {{"timer", t.timer},
+          {"unit", "s"},
+          {"per_token", summary_json(t.summary)},
+          {"samples", samples},
+          {"repetitions", repetitions},
+          {"warmup_tokens", t.warmup_tokens},
+          {"warmup_steady", t.warmup_steady}};
+}
+
+json isolated_json(const bench::DecodeVariant& v) {
+  json shapes = json::array();
+  for (const auto& s : v.isolated) {
+    shapes.push_back({{"shape", s.shape}, {"n", s.n}, {"k", s.k}, {"group_size", s.group_size},
+                      {"count_per_token", s.count_per_token}, {"status", to_string(s.status)},
+                      {"message", s.message}, {"median_s", optional_number(s.median_s)}});
+  }
+  return {{"seconds_per_token", optional_number(v.isolated_seconds_per_token)}, {"shapes", shapes}};
+}
+
+json variant_json(const bench::DecodeVariant& v) {
+  json profile = nullptr;
+  if (!v.profile.empty()) {
+    profile = json::array();
+    for (const auto& s : v.profile) {
+      profile.push_back({{"shape", s.shape}, {"gemvs", s.gemvs}, {"seconds_per_token", s.seconds_per_token},
+                         {"share", s.share}});
+    }
+  }
+  const bool timed = v.timing && !v.timing->repetitions.empty();
+  return {{"kernel", v.kernel},
+          {"dtype", to_string(v.dtype)},
+          {"storage", to_string(v.storage)},
+          {"status", to_string(v.status)},
+          {"message", v.message},
+          {"dispatches_per_token", v.dispatches_per_token},
+          {"bytes_per_token", bytes_json(v.bytes_per_token)},
+          {"timing", timed ? timing_json(*v.timing) : json(nullptr)},
+          {"tokens_per_second_bound", timed ? json(v.figures.tokens_per_second) : json(nullptr)},
+          {"gbps", timed ? json(v.figures.gbps) : json(nullptr)},
+          {"roofline_fraction", optional_number(v.figures.roofline_fraction)},
+          {"speedup_vs_baseline", optional_number(v.speedup_vs_baseline)},
+          {"isolated", isolated_json(v)},
+          {"overhead", {{"token_over_isolated", optional_number(v.figures.token_over_isolated)},
+                        {"hidden_seconds_per_token", optional_number(v.figures.hidden_seconds)}}},
+          {"validation", {{"gemvs_checked", v.validated_gemvs}, {"gemvs_failed", v.failed_gemvs},
+                          {"worst_nrmse", v.validated_gemvs > 0 ? json(v.worst_nrmse) : json(nullptr)},
+                          {"first_failure", v.first_failure}, {"failed_instances", v.failed_instances}}},
+          {"profile", profile}};
+}
+
+json device_json(const vk_util::DeviceInfo& d) {
+  return {{"index", d.index},         {"name", d.name},
+          {"type", d.type},           {"vendor_id", d.vendor_id},
+          {"device_id", d.device_id}, {"api_version", d.api_version},
+          {"driver_name", d.driver_name}, {"driver_version", d.driver_version},
+          {"timestamp_period_ns", d.timestamp_period_ns}, {"device_local_bytes", d.device_local_bytes}};
+}
+
+json roofline_json(const bench::DecodeResult& r) {
+  if (!r.roofline) return r.roofline_error.empty() ? json(nullptr) : json({{"error", r.roofline_error}});
+  return {{"buffer_bytes", r.roofline->buffer_bytes}, {"read_gbps", r.roofline->read_gbps},
+          {"copy_gbps", r.roofline->copy_gbps}};
+}
+
+json settings_json(const DecodeRunInfo& info) {
+  const auto& plan = *info.plan;
+  const auto& s = plan.sweep;
+  json kernels = json::array(), dtypes = json::array(), storages = json::array();
+  for (const auto* k : s.kernels) kernels.push_back(k->name);
+  for (auto d : s.dtypes) dtypes.push_back(to_string(d));
+  for (auto st : s.storages) storages.push_back(to_string(st));
+  return {{"shapes_file", s.shapes.name},
+          {"shapes_source", s.shapes.source},
+          {"kernels", kernels},
+          {"dtypes", dtypes},
+          {"storages", storages},
+          {"seed", s.seed},
+          {"warmup_tokens", s.settings.timing.warmup},
+          {"repetitions", s.settings.timing.min_samples},
+          {"min_time_s", s.settings.timing.min_time_s},
+          {"max_time_s", s.settings.timing.max_time_s},
+          {"barriers", plan.barriers},
+          {"profile", plan.profile},
+          {"roofline", s.roofline},
+          {"validate", s.settings.validate},
+          {"isolated_cold_cache_target_bytes", s.settings.cold_cache_bytes},
+          {"validation_layer", info.validation_layer},
+          {"command_line", info.command_line}};
+}
+
+json model_json(const DecodeRunInfo& info) {
+  const auto& r = *info.result;
+  const auto& file = info.plan->sweep.shapes;
+  json order = json::array();
+  for (const auto& s : file.shapes) {
+    order.push_back({{"shape", s.name}, {"n", s.n}, {"k", s.k}, {"group_size", s.group_size},
+                     {"scope", s.scope == config::Scope::layer ? "layer" : "model"}, {"count", s.count},
+                     {"per_token", s.per_token(r.layers)}});
+  }
+  return {{"name", file.name},
+          {"group_size", file.group_size},
+          {"layers_in_file", r.layers_in_file},
+          {"layers", r.layers},
+          {"all_layers", r.layers == r.layers_in_file},
+          {"gemvs_per_token", r.gemvs_per_token},
+          {"shapes", order}};
+}
+
+std::string variant_label(const bench::DecodeVariant& v) {
+  return fmt::format("{} {} {}", v.kernel, to_string(v.dtype), to_string(v.storage));
+}
+
+std::string us(const std::optional<double>& seconds) { return seconds ? fmt::format("{:.1f}", *seconds * 1e6) : "-"; }
+
+std::string status_cell(const bench::DecodeVariant& v) {
+  if (v.status == bench::Status::skipped) return "skipped: " + v.message;
+  if (v.status == bench::Status::failed) return "FAILED: " + v.message;
+  if (v.validated_gemvs == 0) return "not checked";
+  return fmt::format("ok ({} GEMVs, worst nrmse {:.1e})", v.validated_gemvs, v.worst_nrmse);
+}
+
+std::string render(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (c + 1 == row.size()) line += row[c];
+      else line += c == 0 ? fmt::format("{:<{}}  ", row[c], width[c]) : fmt::format("{:>{}}  ", row[c], width[c]);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string profile_section(const bench::DecodeResult& r) {
+  std::string out;
+  for (const auto& v : r.variants) {
+    if (v.profile.empty()) continue;
+    out += fmt::format("\nProfile {} (median per GEMV, summed per token; share of the GEMV time):\n", variant_label(v));
+    for (const auto& s : v.profile) {
+      out += fmt::format("  {:<16} {:>4} x  {:>10.1f} us/token  {:>5.1f}%\n", s.shape, s.gemvs,
+                         s.seconds_per_token * 1e6, s.share * 100);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+json decode_json(const DecodeRunInfo& info) {
+  const auto& r = *info.result;
+  json results = json::array();
+  for (const auto& v : r.variants) results.push_back(variant_json(v));
+  return {{"schema_version", kDecodeSchemaVersion},
+          {"mode", "decode"},
+          {"tool", {{"name", "qgemv-bench"}, {"version", build_info::kVersion}, {"git_commit", build_info::kGitCommit}}},
+          {"context", {{"date", info.date},
+                       {"host", info.host},
+                       {"device", device_json(r.device)},
+                       {"features", r.features},
+                       {"validation_messages", r.validation_messages},
+                       {"wall_seconds", r.wall_s}}},
+          {"settings", settings_json(info)},
+          {"complete", !r.incomplete},
+          {"incomplete_reason", r.incomplete ? json(info.incomplete_reason) : json(nullptr)},
+          {"roofline", roofline_json(r)},
+          {"model", model_json(info)},
+          {"results", results}};
+}
+
+std::string decode_console(const DecodeRunInfo& info) {
+  const auto& r = *info.result;
+  const auto& file = info.plan->sweep.shapes;
+  std::string out = fmt::format("qgemv-bench decode on {} ({}, driver {} {})\n", r.device.name, r.device.type,
+                                r.device.driver_name, r.device.driver_version);
+  out += fmt::format("Model {}: {} of {} layers, {} GEMVs per token in one command buffer, barriers {}\n", file.name,
+                     r.layers, r.layers_in_file, r.gemvs_per_token, info.plan->barriers ? "on" : "off");
+  if (r.layers < r.layers_in_file) {
+    out += fmt::format("NOTE: --layers {} replays {} of the model's {} layers; per-token figures cover those only.\n",
+                       r.layers, r.layers, r.layers_in_file);
+  }
+  std::vector<std::vector<std::string>> rows = {{"kernel dtype storage", "us/token", "sd us", "tokens/s", "MB/token",
+                                                 "GB/s", "roofline", "isolated sum us", "token/isolated", "vs base",
+                                                 "validation"}};
+  for (const auto& v : r.variants) {
+    const bool timed = v.timing && !v.timing->repetitions.empty();
+    rows.push_back({variant_label(v) + (timed && v.timing->timer != "gpu" ? " (host timer)" : ""),
+                    timed ? us(v.timing->summary.median) : "-",
+                    timed ? us(v.timing->summary.stddev) : "-",
+                    timed ? fmt::format("{:.1f}", v.figures.tokens_per_second) : "-",
+                    fmt::format("{:.1f}", static_cast<double>(v.bytes_per_token.total()) * 1e-6),
+                    timed ? fmt::format("{:.1f}", v.figures.gbps) : "-",
+                    v.figures.roofline_fraction ? fmt::format("{:.0f}%", *v.figures.roofline_fraction * 100) : "-",
+                    us(v.isolated_seconds_per_token),
+                    v.figures.token_over_isolated ? fmt::format("{:.2f}", *v.figures.token_over_isolated) : "-",
+                    v.speedup_vs_baseline ? fmt::format("{:.2f}x", *v.speedup_vs_baseline) : "-",
+                    status_cell(v)});
+  }
+  out += render(rows);
+  if (r.roofline) {
+    out += fmt::format("\nRoofline ({} MiB buffers, same run): read {:.1f} GB/s; \"roofline\" is GB/s per token over it.\n",
+                       r.roofline->buffer_bytes >> 20, r.roofline->read_gbps);
+  } else if (!r.roofline_error.empty()) {
+    out += "\nRoofline not measured: " + r.roofline_error + "\n";
+  }
+  out += "\"isolated sum\": each shape timed alone (per-case runner) times its count per token; token/isolated < 1 "
+         "is per-dispatch overhead that back-to-back recording hides.\n";
+  out += profile_section(r);
+  if (r.incomplete) out += fmt::format("\nINCOMPLETE ({}): the results above are what ran.\n", info.incomplete_reason);
+  return out;
+}
+
+}  // namespace qgemv::report

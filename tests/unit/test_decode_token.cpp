@@ -1,0 +1,153 @@
+// Token composition (model order, counts, --layers), the per-token arithmetic and the timing
+// rules of the decode replay, without a device.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "bench/decode.hpp"
+#include "bench/decode_timing.hpp"
+#include "bench/decode_token.hpp"
+#include "bench/footprint.hpp"
+#include "config/shapes.hpp"
+#include "util/error.hpp"
+
+namespace qgemv {
+namespace {
+
+using bench::GemvInstance;
+using bench::kModelScope;
+
+config::ShapesFile tiny() { return config::load_shapes(std::string(QGEMV_SOURCE_DIR) + "/tests/data/tiny_model.json"); }
+
+std::vector<std::string> names(const config::ShapesFile& file, const std::vector<GemvInstance>& token) {
+  std::vector<std::string> out;
+  for (const auto& i : token) out.push_back(bench::instance_name(file, i));
+  return out;
+}
+
+TEST(DecodeToken, EveryLayerInModelOrderThenTheModelScopeShapes) {
+  const auto file = tiny();
+  const auto token = bench::compose_token(file, 2);
+  EXPECT_EQ(names(file, token),
+            (std::vector<std::string>{"layer0.q", "layer0.up#0", "layer0.up#1", "layer0.down", "layer0.o", "layer1.q",
+                                      "layer1.up#0", "layer1.up#1", "layer1.down", "layer1.o", "head"}));
+  EXPECT_EQ(token.back().layer, kModelScope);
+  EXPECT_EQ(token[5].layer, 1);
+  EXPECT_EQ(token[2].index, 1);
+}
+
+TEST(DecodeToken, CountsMatchTheShapesPerTokenCounts) {
+  const auto file = config::load_shapes("llama1b.json");
+  const auto token = bench::compose_token(file, file.layers);
+  std::int64_t expected = 0;
+  for (const auto& s : file.shapes) expected += s.per_token(file.layers);
+  EXPECT_EQ(static_cast<std::int64_t>(token.size()), expected);
+  EXPECT_EQ(token.size(), 16u * 7u + 1u);
+  // Every instance has its own name, hence its own seed and data.
+  const auto all = names(file, token);
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size());
+  EXPECT_NE(bench::case_seed(1, all[0]), bench::case_seed(1, all[7]));  // layer0.q vs layer1.q
+}
+
+TEST(DecodeToken, LayersOptionReplaysFewerLayersButKeepsTheHead) {
+  const auto file = tiny();
+  EXPECT_EQ(bench::layers_to_replay(file, std::nullopt), 2);
+  EXPECT_EQ(bench::layers_to_replay(file, 1), 1);
+  const auto token = bench::compose_token(file, 1);
+  EXPECT_EQ(names(file, token),
+            (std::vector<std::string>{"layer0.q", "layer0.up#0", "layer0.up#1", "layer0.down", "layer0.o", "head"}));
+  EXPECT_THROW(bench::layers_to_replay(file, 3), UsageError);
+  EXPECT_THROW(bench::layers_to_replay(file, 0), UsageError);
+}
+
+TEST(DecodeToken, AFileWithoutTokenCountsIsAUsageError) {
+  const auto smoke = config::load_shapes("smoke.json");
+  ASSERT_FALSE(smoke.has_token_counts);
+  try {
+    bench::layers_to_replay(smoke, std::nullopt);
+    FAIL() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("no token counts"), std::string::npos) << e.what();
+  }
+}
+
+TEST(DecodeToken, CountOnlyFilesHaveOneLayer) {
+  const auto file = config::parse_shapes(
+      R"({"name": "c", "shapes": [{"name": "a", "n": 8, "k": 256, "count": 3}, {"name": "b", "n": 8, "k": 256}]})", "c");
+  ASSERT_TRUE(file.has_token_counts);
+  EXPECT_EQ(bench::layers_to_replay(file, std::nullopt), 1);
+  EXPECT_EQ(names(file, bench::compose_token(file, 1)), (std::vector<std::string>{"a#0", "a#1", "a#2", "b"}));
+}
+
+TEST(DecodeToken, DistinctShapesShareIsolatedTimes) {
+  const auto file = tiny();
+  EXPECT_EQ(bench::distinct_shapes(file), (std::vector<std::size_t>{0, 1, 2, 4}));  // o is q's shape
+}
+
+TEST(DecodeToken, IsolatedSumIsEachTimeTimesItsCountPerToken) {
+  const auto file = tiny();
+  const std::vector<double> seconds = {1e-6, 2e-6, 3e-6, 4e-6, 5e-6};
+  const auto sum = bench::isolated_seconds_per_token(file, 2, [&](std::size_t i) { return std::optional(seconds[i]); });
+  // q 2, up 2x2, down 2, o 2 (per layer x 2 layers), head 1.
+  ASSERT_TRUE(sum.has_value());
+  EXPECT_NEAR(*sum, 2e-6 + 4 * 2e-6 + 2 * 3e-6 + 2 * 4e-6 + 5e-6, 1e-15);
+  const auto one_layer = bench::isolated_seconds_per_token(file, 1, [&](std::size_t i) { return std::optional(seconds[i]); });
+  EXPECT_NEAR(*one_layer, 1e-6 + 2 * 2e-6 + 3e-6 + 4e-6 + 5e-6, 1e-15);
+  const auto missing = bench::isolated_seconds_per_token(
+      file, 2, [&](std::size_t i) { return i == 3 ? std::nullopt : std::optional(seconds[i]); });
+  EXPECT_FALSE(missing.has_value());
+}
+
+TEST(DecodeToken, PerTokenFigures) {
+  const auto f = bench::token_figures(2e-3, 1e9, 1000.0, 3e-3);
+  EXPECT_DOUBLE_EQ(f.tokens_per_second, 500.0);
+  EXPECT_DOUBLE_EQ(f.gbps, 500.0);
+  ASSERT_TRUE(f.roofline_fraction);
+  EXPECT_DOUBLE_EQ(*f.roofline_fraction, 0.5);
+  ASSERT_TRUE(f.token_over_isolated);
+  EXPECT_NEAR(*f.token_over_isolated, 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(*f.hidden_seconds, 1e-3, 1e-15);
+  const auto bare = bench::token_figures(2e-3, 1e9, std::nullopt, std::nullopt);
+  EXPECT_FALSE(bare.roofline_fraction);
+  EXPECT_FALSE(bare.token_over_isolated);
+}
+
+TEST(DecodeToken, ModelFootprintIsEveryInstanceOnce) {
+  const auto file = tiny();
+  const auto total = bench::model_footprint(file, 2, DType::fp16);
+  std::int64_t expected = 0;
+  for (const auto& s : file.shapes) {
+    expected += bench::gemv_bytes({s.n, s.k, s.group_size}, DType::fp16).total() * s.per_token(2);
+  }
+  EXPECT_EQ(total.per_token.total(), expected);
+  EXPECT_EQ(total.device_bytes, static_cast<std::uint64_t>(expected));
+  EXPECT_LT(bench::model_footprint(file, 1, DType::fp16).device_bytes, total.device_bytes);
+  // Llama 3.2 1B at int4 with fp32 qparams: about 0.7 GB of weights and qparams per token.
+  const auto llama = bench::model_footprint(config::load_shapes("llama1b.json"), 16, DType::fp32);
+  EXPECT_GT(llama.per_token.weights + llama.per_token.qparams, 600'000'000);
+  EXPECT_LT(llama.per_token.weights + llama.per_token.qparams, 900'000'000);
+}
+
+TEST(DecodeTiming, WarmupIsSteadyWhenTwoBatchesAgree) {
+  EXPECT_TRUE(bench::warmup_steady(100e-6, 103e-6));
+  EXPECT_TRUE(bench::warmup_steady(100e-6, 96e-6));
+  EXPECT_FALSE(bench::warmup_steady(100e-6, 120e-6));
+  EXPECT_FALSE(bench::warmup_steady(0, 1e-6));
+  EXPECT_EQ(bench::max_warmup_tokens(10), 40);
+  EXPECT_EQ(bench::max_warmup_tokens(1), 9);
+}
+
+TEST(DecodeTiming, TokensPerRepetitionReachMinTimeWithinBounds) {
+  bench::TimingSettings s;
+  s.min_samples = 100;
+  s.min_time_s = 0.25;
+  EXPECT_EQ(bench::tokens_per_repetition(1e-3, s), 3);   // 100 x 3 x 1 ms >= 0.25 s
+  EXPECT_EQ(bench::tokens_per_repetition(10e-3, s), 1);
+  EXPECT_EQ(bench::tokens_per_repetition(1e-6, s), bench::kMaxTokensPerRepetition);
+  EXPECT_EQ(bench::tokens_per_repetition(0, s), 1);  // no estimate
+  s.min_time_s = 0;
+  EXPECT_EQ(bench::tokens_per_repetition(1e-3, s), 1);
+}
+
+}  // namespace
+}  // namespace qgemv
