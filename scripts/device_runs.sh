@@ -3,7 +3,7 @@
 # name: scripts/device_runs.sh SET OUTDIR [BINARY]. Every command is echoed before it runs, and its
 # console table is kept next to its JSON.
 set -euo pipefail
-set_name=${1:?usage: device_runs.sh variants|cold|tune|smoke-baseline|reliability OUTDIR [BINARY]}
+set_name=${1:?usage: device_runs.sh variants|cold|tune|smoke-baseline|reliability|round2-a|round2-b OUTDIR [BINARY]}
 out=${2:?usage: device_runs.sh SET OUTDIR [BINARY]}
 bin=${3:-./build/qgemv-bench}
 mkdir -p "$out"
@@ -22,6 +22,11 @@ run() {
 case "$set_name" in
   variants)  # issue 3: every dtype x storage of both reproduced kernels (also the CI baseline)
     run llama1b-variants --shapes llama1b.json --kernels legacy,coop --dtype fp32,fp16 --storage bb,bt,tt
+    if [[ -n ${SLOW:-} ]]; then  # the gate proof on this GPU (an idle machine: no stress-ng)
+      echo "+ gate_proof.sh 10 10 (QGEMV_GATE_ARGS=--metric time --threshold 5%)" | tee "$out/gate-proof.cmd"
+      QGEMV_STRESS=0 QGEMV_DEVICE="${GATE_DEVICE:-0}" QGEMV_BENCH="$bin" QGEMV_SLOW_BENCH="$SLOW" \
+        QGEMV_GATE_ARGS="--metric time --threshold 5%" bash scripts/gate_proof.sh 10 10 > "$out/gate-proof.md" 2> "$out/gate-proof.log" || true
+    fi
     ;;
   cold)      # issue 4: the default sweep (cold cache, roofline) of all kernels
     run llama1b-cold --shapes llama1b.json
@@ -51,6 +56,28 @@ case "$set_name" in
     kill -INT "$pid"
     set +e; wait "$pid"; rc=$?; set -e
     echo "exit $rc" | tee -a "$out/interrupted.cmd"
+    ;;
+  round2-a)  # schema 2: the default sweep, the reproduced kernels before/after, decode, explain
+    # BEFORE: the previous release's binary; GLSLANG_V: this one built with -DQGEMV_REPRODUCED_GLSLC_O=OFF.
+    run llama1b-cold --shapes llama1b.json
+    [[ -n ${BEFORE:-} ]] && bin=$BEFORE run fidelity-before --shapes llama1b.json --kernels legacy,coop
+    [[ -n ${GLSLANG_V:-} ]] && bin=$GLSLANG_V run fidelity-glslang-V --shapes llama1b.json --kernels legacy,coop
+    run fidelity-tt --shapes llama1b.json --kernels legacy,coop --storage bb,tt
+    run decode-llama1b decode --shapes llama1b.json --dtype fp32,fp16 --storage bb --profile
+    run decode-qwen3-0.6b decode --shapes qwen3-0.6b.json --dtype fp32,fp16 --storage bb
+    run explain explain
+    ;;
+  round2-b)  # decode of the larger models, the DRAM-bound sweep, baselines
+    run decode-llama3b decode --shapes llama3b.json --dtype fp32,fp16 --storage bb
+    run decode-llama8b decode --shapes llama8b.json --dtype fp32 --storage bb
+    run large-cold --shapes large.json --dtype fp32,fp16
+    run smoke-baseline --shapes smoke.json
+    run llama1b-variants --shapes llama1b.json --kernels legacy,coop --dtype fp32,fp16 --storage bb,bt,tt
+    if [[ -n ${SLOW:-} ]]; then  # the gate proof on this GPU (an idle machine: no stress-ng)
+      echo "+ gate_proof.sh 10 10 (QGEMV_GATE_ARGS=--metric time --threshold 5%)" | tee "$out/gate-proof.cmd"
+      QGEMV_STRESS=0 QGEMV_DEVICE="${GATE_DEVICE:-0}" QGEMV_BENCH="$bin" QGEMV_SLOW_BENCH="$SLOW" \
+        QGEMV_GATE_ARGS="--metric time --threshold 5%" bash scripts/gate_proof.sh 10 10 > "$out/gate-proof.md" 2> "$out/gate-proof.log" || true
+    fi
     ;;
   *) echo "unknown set $set_name" >&2; exit 2 ;;
 esac

@@ -105,7 +105,7 @@ class VariantRun {
         storage_(storage) {}
 
   void run(DecodeVariant& out) {
-    if (auto reason = kernels::unsupported_reason(kernel_, out.dtype, storage_, context_.features()); !reason.empty()) {
+    if (auto reason = kernels::unsupported_reason(kernel_, out.dtype, storage_, context_); !reason.empty()) {
       throw UnsupportedError(reason);
     }
     build(out);
@@ -180,7 +180,7 @@ class VariantRun {
 
   std::vector<ShapeShare> profile() const {
     const auto gemvs = static_cast<std::uint32_t>(gemvs_.size());
-    const int tokens = std::clamp(plan_.sweep.settings.timing.min_samples, 1, kMaxProfileTokens);
+    const int tokens = std::clamp(plan_.sweep.settings.timing.repetitions, 1, kMaxProfileTokens);
     const auto samples = profile_tokens(
         context_, commands_,
         [&](const vk::raii::CommandBuffer& cmd, const vk_util::TimestampPool& pool) { record_token(cmd, &pool); },

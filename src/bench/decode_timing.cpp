@@ -10,6 +10,8 @@ namespace qgemv::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// As the per-GEMV measurement: the wall-time cap ends repetitions only once a spread can be read.
+constexpr int kMinRepetitionsBeforeTimeCap = 3;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -101,8 +103,9 @@ bool warmup_steady(double previous_s, double current_s) {
 std::int64_t max_warmup_tokens(int warmup) { return std::max<std::int64_t>(4 * std::int64_t{warmup}, warmup + 8); }
 
 std::int64_t tokens_per_repetition(double token_estimate_s, const TimingSettings& settings) {
-  if (!(token_estimate_s > 0) || settings.min_samples <= 0) return 1;
-  const double wanted = std::ceil(settings.min_time_s / settings.min_samples / token_estimate_s);
+  if (!(token_estimate_s > 0)) return 1;
+  // --min-time is one repetition's GPU time, as for a single GEMV (timing.hpp).
+  const double wanted = std::ceil(settings.min_time_s / token_estimate_s);
   return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::min(wanted, 1e9)), 1, kMaxTokensPerRepetition);
 }
 
@@ -115,15 +118,12 @@ TokenTiming time_tokens(vk_util::Context& context, vk_util::Commands& commands, 
   timing.warmup_steady = warm.steady;
   std::int64_t per_repetition = tokens_per_repetition(warm.last_token_s, settings);
   const auto start = Clock::now();
-  double measured = 0;
   while (true) {
     const int done = static_cast<int>(timing.repetitions.size());
-    if (done >= settings.max_samples) break;
-    if (done > 0 && seconds_since(start) >= settings.max_time_s) break;
-    if (done >= settings.min_samples && measured >= settings.min_time_s) break;
+    if (done >= std::max(1, settings.repetitions)) break;
+    if (done >= kMinRepetitionsBeforeTimeCap && seconds_since(start) >= settings.max_time_s) break;
     const double seconds = mean(runner.run(per_repetition));
     timing.repetitions.push_back({seconds, per_repetition});
-    measured += seconds * static_cast<double>(per_repetition);
     // Without warm-up, the first repetition is the estimate the others are sized by.
     if (done == 0 && warm.tokens == 0) per_repetition = tokens_per_repetition(seconds, settings);
   }

@@ -7,8 +7,7 @@
 
 namespace qgemv::bench {
 
-// The table's first kernel is the baseline the others reproduce or improve on; when the table
-// names roles, this asks for the baseline role instead.
+// The kernel with the baseline role (its declaration says so) is what speedups are relative to.
 std::string_view baseline_kernel_name() { return kernels::baseline_kernel().name; }
 
 std::vector<double> paired_ratios(const Timing& baseline, const Timing& variant) {

@@ -73,18 +73,6 @@ std::unique_ptr<ProgressLine> progress_line(bool quiet) {
       std::chrono::milliseconds(500));
 }
 
-report::TableFormat table_format(const std::string& format) {
-  if (format == "csv") return report::TableFormat::csv;
-  if (format == "markdown") return report::TableFormat::markdown;
-  return report::TableFormat::console;
-}
-
-// The table on stdout: --format csv|markdown without --out, else the console's. Printed row by row
-// as cases finish when stdout is not a terminal (adb shell, CI logs), at the end otherwise.
-report::TableFormat stdout_table_format(const Options& o) {
-  return o.out.empty() ? table_format(o.format) : report::TableFormat::console;
-}
-
 int exit_code_for(const bench::SweepResult& sweep, bool validation_layer) {
   if (sweep.incomplete && stop_signal() != 0) return kExitSignalBase + stop_signal();
   if (!sweep.stopped_reason.empty()) return kExitFailed;

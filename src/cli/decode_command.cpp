@@ -51,7 +51,7 @@ int exit_code(const bench::DecodeResult& result, bool validation_layer) {
 
 int decode_command(const Options& o, const std::string& date, const std::string& host) {
   const auto plan = make_decode_plan(o);
-  if (!o.out.empty()) report::check_output_path(o.out, o.force);
+  if (!o.out.empty()) report::check_output_path(o.out, o.force, "--out");
   const std::atomic<bool> never_interrupted{false};
   const auto progress = progress_printer(o.quiet);
   const auto result = bench::run_decode(plan, progress, never_interrupted);
@@ -59,7 +59,7 @@ int decode_command(const Options& o, const std::string& date, const std::string&
 
   report::DecodeRunInfo info{date, host, o.command_line, o.validation_layer, &plan, &result, {}};
   if (result.incomplete) info.incomplete_reason = "stopped after a lost or hung device";
-  if (!o.out.empty()) report::write_atomically(o.out, report::decode_json(info).dump(2) + "\n");
+  if (!o.out.empty()) report::OutputFile(o.out, o.force).write(report::decode_json(info).dump(2) + "\n");
   if (!o.quiet) fmt::print("{}", report::decode_console(info));
   if (result.validation_messages > 0) {
     fmt::print(stderr, "qgemv-bench: the validation layer reported {} message(s), first:\n", result.validation_messages);

@@ -18,12 +18,12 @@ int explain_command(const ExplainArgs& args, bool validation_layer, const std::s
   options.driver = !args.no_driver;
   options.representations = args.verbose;
   options.validation_layer = validation_layer;
-  if (!args.out.empty()) report::check_output_path(args.out, args.force);
+  if (!args.out.empty()) report::check_output_path(args.out, args.force, "--out");
 
   const auto explanation = explain::run_explain(options);
   if (!args.out.empty()) {
     const auto document = explain::to_json(explanation, command_line, created_utc, args.verbose);
-    report::write_atomically(args.out, document.dump(2) + "\n");
+    report::OutputFile(args.out, args.force).write(document.dump(2) + "\n");
   }
   if (!args.quiet) fmt::print("{}", explain::console_table(explanation, args.verbose));
   return 0;

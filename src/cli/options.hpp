@@ -35,6 +35,7 @@ struct ExplainArgs {
   std::string out;
   bool force = false;
   bool quiet = false;
+  bool operator==(const ExplainArgs&) const = default;
 };
 
 // `qgemv-bench decode`: the sweep's options plus these (src/cli/decode_command.cpp).
@@ -42,6 +43,7 @@ struct DecodeArgs {
   std::optional<std::int64_t> layers;  // replay fewer layers than the file has
   std::string barriers = "on";
   bool profile = false;
+  bool operator==(const DecodeArgs&) const = default;
 };
 
 struct Options {

@@ -109,7 +109,7 @@ json settings_json(const DecodeRunInfo& info) {
           {"storages", storages},
           {"seed", s.seed},
           {"warmup_tokens", s.settings.timing.warmup},
-          {"repetitions", s.settings.timing.min_samples},
+          {"repetitions", s.settings.timing.repetitions},
           {"min_time_s", s.settings.timing.min_time_s},
           {"max_time_s", s.settings.timing.max_time_s},
           {"barriers", plan.barriers},

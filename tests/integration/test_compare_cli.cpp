@@ -138,7 +138,7 @@ TEST_F(CompareCli, UnusableInputExitsTwoWithOneLine) {
   const std::vector<Case> cases = {
       {"compare " + good + " " + corrupt, corrupt + ": invalid JSON"},
       {"compare " + corrupt + " " + good, corrupt + ": invalid JSON"},
-      {"compare " + good + " " + wrong, wrong + ": $.schema_version: 7 is not supported (this build reads 1)"},
+      {"compare " + good + " " + wrong, wrong + ": $.schema_version: 7 is not supported (this build reads 1 to 2)"},
       {"compare " + unversioned + " " + good, unversioned + ": $: missing \"schema_version\""},
       {"compare " + good + " " + (dir_ / "absent.json").string(), "absent.json: no such file"},
       {"compare " + good + " " + h100, "the runs used different devices"},

@@ -139,9 +139,8 @@ TEST(DecodeTiming, WarmupIsSteadyWhenTwoBatchesAgree) {
 
 TEST(DecodeTiming, TokensPerRepetitionReachMinTimeWithinBounds) {
   bench::TimingSettings s;
-  s.min_samples = 100;
-  s.min_time_s = 0.25;
-  EXPECT_EQ(bench::tokens_per_repetition(1e-3, s), 3);   // 100 x 3 x 1 ms >= 0.25 s
+  s.min_time_s = 0.0025;
+  EXPECT_EQ(bench::tokens_per_repetition(1e-3, s), 3);   // 3 x 1 ms >= 2.5 ms
   EXPECT_EQ(bench::tokens_per_repetition(10e-3, s), 1);
   EXPECT_EQ(bench::tokens_per_repetition(1e-6, s), bench::kMaxTokensPerRepetition);
   EXPECT_EQ(bench::tokens_per_repetition(0, s), 1);  // no estimate

@@ -1,5 +1,5 @@
 // Every built SPIR-V module against the kernel declaration it comes from (shaders/*.kernel.json):
-// spirv-cross --reflect gives its bindings and specialization constants, spirv-dis its
+// spirv-cross FILE --reflect (the file first: --reflect takes an optional argument) gives its bindings and specialization constants, spirv-dis its
 // capabilities. The declaration is the one source of these facts, so a shader that drifts from
 // it (a binding renumbered, a constant id changed, a capability a variant does not declare) fails
 // here instead of on some device.
@@ -34,7 +34,7 @@ std::filesystem::path module_path(const std::string& variant) {
 }
 
 json reflect(const std::string& variant) {
-  return json::parse(command_output(std::string(QGEMV_SPIRV_CROSS) + " --reflect " + module_path(variant).string()));
+  return json::parse(command_output(std::string(QGEMV_SPIRV_CROSS) + " " + module_path(variant).string() + " --reflect"));
 }
 
 std::set<std::string> capabilities(const std::string& variant) {
@@ -95,8 +95,8 @@ TEST(KernelDeclarations, BindingsMatchTheDeclaration) {
     std::set<std::uint32_t> bound;
     for (const auto* list : {"ssbos", "textures", "images"}) {
       for (const auto& r : reflection.value(list, json::array())) {
-        EXPECT_EQ(r.at("set").get<int>(), 0);
-        bound.insert(r.at("binding").get<std::uint32_t>());
+        EXPECT_EQ(r.at("set").template get<int>(), 0);
+        bound.insert(r.at("binding").template get<std::uint32_t>());
         // ExecuTorch's generator declares every resource restrict; ours do too.
         if (std::string_view(list) != "textures") EXPECT_TRUE(r.value("restrict", false)) << list;
       }
@@ -119,13 +119,13 @@ TEST(KernelDeclarations, SpecializationConstantIdsMatchTheDeclaration) {
     const auto reflection = reflect(variant);
     std::set<std::uint32_t> in_module;
     for (const auto& c : reflection.value("specialization_constants", json::array())) {
-      in_module.insert(c.at("id").get<std::uint32_t>());
+      in_module.insert(c.at("id").template get<std::uint32_t>());
     }
     // A specialised workgroup size is reflected on the entry point, not as a constant.
     const auto& entry = reflection.at("entryPoints").at(0);
     for (int axis = 0; axis < 3; ++axis) {
-      if (entry.at("workgroup_size_is_spec_constant_id").at(axis).get<bool>()) {
-        in_module.insert(entry.at("workgroup_size").at(axis).get<std::uint32_t>());
+      if (entry.at("workgroup_size_is_spec_constant_id").at(axis).template get<bool>()) {
+        in_module.insert(entry.at("workgroup_size").at(axis).template get<std::uint32_t>());
       }
     }
     std::set<std::uint32_t> declared;
@@ -144,7 +144,7 @@ TEST(KernelDeclarations, ReproducedKernelsSpecialiseTheGroupSize) {
     ASSERT_NE(declared, kernel.specialization.end());
     bool found = false;
     for (const auto& c : reflect(variant).value("specialization_constants", json::array())) {
-      found |= c.at("id").get<std::uint32_t>() == declared->second;
+      found |= c.at("id").template get<std::uint32_t>() == declared->second;
     }
     EXPECT_TRUE(found) << "no specialization constant with the group size's id " << declared->second;
   });

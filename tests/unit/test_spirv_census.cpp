@@ -51,8 +51,9 @@ TEST(SpirvModule, RejectsWhatIsNotAModule) {
   auto zero_count = words;
   zero_count[5] &= spv::OpCodeMask;
   EXPECT_THROW(SpirvModule{zero_count}, std::invalid_argument);
-  // Cut in the middle of the last instruction.
-  words.resize(words.size() - 1);
+  // Cut in the middle of the first instruction (OpCapability, two words).
+  ASSERT_GE(words[5] >> spv::WordCountShift, 2u);
+  words.resize(6);
   EXPECT_THROW(SpirvModule{words}, std::invalid_argument);
 }
 
