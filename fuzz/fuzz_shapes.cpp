@@ -18,7 +18,7 @@ constexpr std::int64_t kMaxSize = std::numeric_limits<std::int32_t>::max();
 
 bool valid_group_size(std::int64_t g) { return g > 0 && g <= kMaxSize && g % 32 == 0; }
 
-// What parse_shapes promises of a file it accepts (SPEC §7).
+// What parse_shapes promises of a file it accepts (docs/design.md, "Shapes files").
 void check_accepted(const ShapesFile& file, std::optional<std::int64_t> group_size_override) {
   check(!file.name.empty(), "accepted an empty name");
   check(!file.shapes.empty(), "accepted no shapes");

@@ -1,6 +1,6 @@
 #pragma once
 // The oracle both fuzz targets share: bad input may only be rejected with qgemv::UsageError (exit
-// code 2, SPEC §8). Any other exception, or an accepted input that breaks a promise of the parser,
+// code 2, docs/design.md, "Exit codes"). Any other exception, or an accepted input that breaks a promise of the parser,
 // is a bug: it is printed and the process aborts, so libFuzzer reports it and saves the input.
 #include <cxxabi.h>
 

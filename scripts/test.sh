@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 stage() { echo "=== test.sh: $* ($(date -u +%H:%M:%S))"; }
 
 stage "ctest (build/)"
-ctest --test-dir build --output-on-failure
+ctest --test-dir build -j2 --output-on-failure
 stage "sanitizers (build-asan/)"
 bash scripts/sanitize.sh
 stage "fuzzing (build-fuzz/)"

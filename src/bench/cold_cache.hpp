@@ -1,5 +1,5 @@
 #pragma once
-// How many copies of a case's weights and qparams the timed loop rotates through (SPEC §4).
+// How many copies of a case's weights and qparams the timed loop rotates through (docs/design.md, "Measurement").
 #include <algorithm>
 #include <cstdint>
 

@@ -11,7 +11,7 @@
 
 namespace qgemv::bench {
 
-// Bytes one GEMV moves (SPEC §4): both layouts hold padded_n * K / 2 weight bytes and 2 qparams
+// Bytes one GEMV moves (docs/design.md, "Measurement"): both layouts hold padded_n * K / 2 weight bytes and 2 qparams
 // per channel and group. Overflow-checked (UnsupportedError).
 Bytes gemv_bytes(const quant::ProblemShape& shape, DType dtype);
 

@@ -1,5 +1,5 @@
 #pragma once
-// Same-run roofline (SPEC §4): the achievable read and copy bandwidth of the device the cases run
+// Same-run roofline (docs/design.md, "Measurement"): the achievable read and copy bandwidth of the device the cases run
 // on, measured with the same timing loop, so each case can report its fraction of it.
 #include <cstdint>
 

@@ -19,7 +19,7 @@ using GpuOutputSink = std::function<void(const Problem&, const CaseKey&, std::sp
 
 struct RunSettings {
   TimingSettings timing;
-  // Cold cache (SPEC §4): rotate among copies of the weights and qparams until one pass over them
+  // Cold cache (docs/design.md, "Measurement"): rotate among copies of the weights and qparams until one pass over them
   // touches at least this many bytes, so timed dispatches read DRAM, not the last-level cache.
   // 0 measures warm (one copy).
   std::uint64_t cold_cache_bytes = kDefaultColdCacheBytes;

@@ -1,6 +1,6 @@
 #pragma once
 // How a case is cut along N when one binding, image or dispatch would exceed a device limit
-// (SPEC §3): every slice is a whole number of 64-channel blocks (a legacy workgroup) except the
+// (docs/design.md, "Kernels"): every slice is a whole number of 64-channel blocks (a legacy workgroup) except the
 // last, gets its own weight and qparam binding and its own dispatch, and writes its part of the
 // one output tensor.
 #include <cstdint>

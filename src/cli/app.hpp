@@ -2,7 +2,7 @@
 
 namespace qgemv::cli {
 
-// The whole program; returns the process exit code (SPEC §8: 0 ok, 1 a case failed, 2 usage).
+// The whole program; returns the process exit code (docs/design.md, "Exit codes": 0 ok, 1 a case failed, 2 usage).
 int run_app(int argc, char** argv);
 
 }  // namespace qgemv::cli

@@ -207,7 +207,7 @@ Options parse_options(int argc, char** argv) {
     o.exit_code = app.exit(e);
     return o;
   } catch (const CLI::ParseError& e) {
-    // SPEC §8: bad usage is exit code 2, whatever CLI11's own code would be.
+    // docs/design.md, "Exit codes": bad usage is exit code 2, whatever CLI11's own code would be.
     fmt::print(stderr, "qgemv-bench: {}\n", one_line(e.what()));
     o.command = Command::exit_now;
     o.exit_code = 2;

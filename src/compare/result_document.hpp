@@ -1,5 +1,5 @@
 #pragma once
-// A qgemv-bench result document (schema_version 1 or 2, README "JSON output") reduced to what
+// A qgemv-bench result document (schema_version 1 or 2, docs/measurement.md, "Result document") reduced to what
 // compare needs. Reading is strict about the fields compare uses and ignores every other field, so
 // documents from newer builds that only add fields still compare.
 #include <nlohmann/json.hpp>

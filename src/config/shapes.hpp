@@ -1,5 +1,5 @@
 #pragma once
-// Shapes files (SPEC §7): a name, description, default group size, optional layer count, and
+// Shapes files (docs/design.md, "Shapes files"): a name, description, default group size, optional layer count, and
 // shapes {name, n, k[, count][, group_size][, scope]}; "n"/"k" may be arrays (cartesian product).
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// GPU weight layouts of SPEC §2. Channel rows of qparams are padded to a multiple of 8
+// GPU weight layouts of docs/design.md, "Weight layouts". Channel rows of qparams are padded to a multiple of 8
 // (padded_n) with scale 0 and zero 0 so every 8-channel block is vec4-aligned; padded weight
 // codes are 8, so padded channels compute exactly 0 and are never written.
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// The logical int4 GEMV problem of SPEC §1, before any GPU packing. Packing, the CPU reference,
+// The logical int4 GEMV problem of docs/design.md, "The math", before any GPU packing. Packing, the CPU reference,
 // the GPU upload and --dump all read this one structure.
 #include <cstdint>
 #include <vector>
@@ -18,7 +18,7 @@ struct ProblemShape {
   std::int64_t padded_n() const { return blocks_of_8() * 8; }
 };
 
-// Throws UsageError naming the violated constraint of SPEC §1.
+// Throws UsageError naming the violated constraint of docs/design.md, "The math".
 void check_shape(const ProblemShape& shape);
 
 struct QuantData {

@@ -77,7 +77,7 @@ std::string failure_message(std::span<const float> y, const Reference& ref, cons
 }  // namespace
 
 Tolerance tolerance_for(DType dtype, std::int64_t k) {
-  // Derivation in README.md ("Validation thresholds"): fp32 dequantize + dot product rounding grows
+  // Derivation in docs/design.md ("Validation"): fp32 dequantize + dot product rounding grows
   // like u * sqrt(K) for the partial-sum trees the kernels use; the stored output adds one rounding
   // of the output type.
   const double u = kArithmeticRoundoff;

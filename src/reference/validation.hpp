@@ -1,6 +1,6 @@
 #pragma once
-// Comparison of a GPU output with the CPU reference (SPEC §5). The tolerances are derived in
-// README.md ("Validation thresholds"); they scale with the dtype's unit roundoff and sqrt(K).
+// Comparison of a GPU output with the CPU reference (docs/design.md, "Validation"). The tolerances are derived in
+// docs/design.md ("Validation"); they scale with the dtype's unit roundoff and sqrt(K).
 #include <cstdint>
 #include <span>
 #include <string>

@@ -8,7 +8,7 @@ namespace qgemv::report {
 // 2: timing is over independent repetitions (docs/measurement.md); raw samples only with --samples.
 inline constexpr int kSchemaVersion = 2;
 
-// The result document (schema in README.md, "JSON output"; docs/measurement.md for timing).
+// The result document (schema in docs/measurement.md, "Result document"; docs/measurement.md for timing).
 nlohmann::json to_json(const RunInfo& info);
 
 }  // namespace qgemv::report

@@ -1,4 +1,4 @@
-// Bad input as a user meets it (SPEC §8): exit code 2, exactly one line on stderr saying what is
+// Bad input as a user meets it (docs/design.md, "Exit codes"): exit code 2, exactly one line on stderr saying what is
 // wrong (for a shapes file: the file and the JSON path), nothing on stdout, no result file.
 #include <gtest/gtest.h>
 

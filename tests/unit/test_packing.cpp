@@ -133,7 +133,7 @@ TEST(Pack, DispatchesOnLayout) {
   EXPECT_EQ(pack(data, Layout::coop_block4x8).qparams, pack_coop(data).qparams);
 }
 
-// Decoders written from SPEC §2 alone; they return codes/qparams for all padded_n channels.
+// Decoders written from docs/design.md, "Weight layouts" alone; they return codes/qparams for all padded_n channels.
 std::uint8_t legacy_code(const PackedWeights& p, const ProblemShape& s, std::int64_t n, std::int64_t k) {
   const std::int64_t c = n % 8;
   const std::uint8_t byte = p.weights[static_cast<std::size_t>((k * s.blocks_of_8() + n / 8) * 4 + c % 4)];
