@@ -13,6 +13,7 @@
 #include "bench/footprint.hpp"
 #include "bench/gpu_case.hpp"
 #include "bench/split_plan.hpp"
+#include "bench/validation_messages.hpp"
 #include "util/error.hpp"
 #include "util/parallel.hpp"
 #include "vk/commands.hpp"
@@ -141,7 +142,7 @@ class VariantRun {
         }
       }
       const auto dispatch =
-          config ? kernels::dispatch_for(kernel_, *config) : kernels::Dispatch{kernel_.channels_per_workgroup, {}};
+          config ? kernels::dispatch_for(kernel_, *config) : kernels::Dispatch{kernel_.channels_per_workgroup, {}, {}};
       const auto split = plan_split(kernel_.layout, storage_, out.dtype, shape.n, shape.k, shape.group_size,
                                     dispatch.channels_per_workgroup, limits);
       gemvs_.push_back(std::make_unique<GpuCase>(context_, commands_, problem, kernel_, dispatch, storage_, split, 1));
@@ -211,15 +212,6 @@ class VariantRun {
   Storage storage_;
   std::vector<std::unique_ptr<GpuCase>> gemvs_;
 };
-
-void collect_validation_messages(vk_util::Context& context, DecodeResult& out) {
-  auto& log = context.validation_log();
-  std::lock_guard lock(log.mutex);
-  out.validation_messages += log.count;
-  for (const auto& m : log.first_messages) out.first_validation_messages.push_back(m);
-  log.count = 0;
-  log.first_messages.clear();
-}
 
 class Decode {
  public:

@@ -11,6 +11,7 @@
 #include "bench/footprint.hpp"
 #include "bench/interleave.hpp"
 #include "bench/speedup.hpp"
+#include "bench/validation_messages.hpp"
 #include "util/error.hpp"
 #include "util/stop_request.hpp"
 #include "vk/commands.hpp"
@@ -38,15 +39,6 @@ CaseResult not_run(const config::Shape& shape, DType dtype, std::uint64_t seed, 
   result.status = status;
   result.message = std::move(message);
   return result;
-}
-
-void collect_validation_messages(vk_util::Context& context, SweepResult& out) {
-  auto& log = context.validation_log();
-  std::lock_guard lock(log.mutex);
-  out.validation_messages += log.count;
-  for (const auto& m : log.first_messages) out.first_validation_messages.push_back(m);
-  log.count = 0;
-  log.first_messages.clear();
 }
 
 // Not a std::exception, so the per-case error handling lets it through.
