@@ -158,7 +158,10 @@ Dispatch dispatch_for(const KernelDesc& kernel, const TuneConfig& config) {
 std::vector<vk_util::SpecializationConstant> specialization(const KernelDesc& kernel, const Dispatch& dispatch,
                                                             std::int64_t group_size) {
   std::vector<vk_util::SpecializationConstant> out;
-  for (const auto& [name, id] : kernel.specialization) {
+  for (const auto& constant : kernel.specialization) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    const std::string& name = constant.first;
+    const std::uint32_t id = constant.second;
     if (name == "group_size") {
       out.push_back({id, static_cast<std::uint32_t>(group_size)});
       continue;
