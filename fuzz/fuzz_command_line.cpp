@@ -68,7 +68,7 @@ void check_plan(const qgemv::bench::SweepPlan& plan) {
   std::set<const void*> kernels(plan.kernels.begin(), plan.kernels.end());
   check(kernels.size() == plan.kernels.size(), "a kernel planned twice");
   check(plan.settings.timing.max_time_s > 0 && plan.settings.timing.min_time_s >= 0, "bad time limits");
-  check(plan.settings.timing.min_samples > 0 && plan.settings.timing.warmup >= 0, "bad repetition counts");
+  check(plan.settings.timing.repetitions > 0 && plan.settings.timing.warmup >= 0, "bad repetition counts");
 }
 
 }  // namespace
