@@ -45,8 +45,11 @@ keys = ("shape", "n", "k", "group_size", "kernel", "dtype", "storage", "status",
         "speedup_vs_legacy")
 for path in map(pathlib.Path, sys.argv[2:]):
     doc = json.loads(path.read_text())
-    cases = [{**{key: r[key] for key in keys}, "bytes": {"total": r["bytes"]["total"]},
-              "timing": {"samples": r["timing"]["samples"][:3]}} for r in doc["results"][:3]]
+    # Version 1 keeps raw samples, version 2 repetitions and the median: a few of either.
+    timing_keys = ("timer", "unit", "median", "samples", "repetitions")
+    cases = [{**{key: r.get(key) for key in keys}, "bytes": {"total": r["bytes"]["total"]},
+              "timing": {k: (v[:3] if isinstance(v, list) else v) for k, v in (r.get("timing") or {}).items()
+                         if k in timing_keys}} for r in doc["results"][:3]]
     small = {"schema_version": doc["schema_version"], "complete": doc["complete"],
              "context": {"device": {"name": doc["context"]["device"]["name"]}}, "results": cases}
     (out / path.name).write_text(json.dumps(small, indent=1))
