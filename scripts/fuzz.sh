@@ -64,7 +64,7 @@ pids=()
 for target in "${targets[@]}"; do
   mkdir -p "$build/crashes/$target"
   # close_fd_mask=1: the command-line target's --help and --version print to stdout.
-  "$build/fuzz/$target" "$corpus/$target" -dict=fuzz/qgemv.dict -close_fd_mask=1 -max_len="${max_len[$target]}" \
+  "$build/fuzz/$target" "$corpus/$target" -dict="$PWD/fuzz/qgemv.dict" -close_fd_mask=1 -max_len="${max_len[$target]}" \
     -max_total_time="$seconds" -timeout=10 -use_value_profile=1 -print_final_stats=1 \
     -artifact_prefix="$build/crashes/$target/" >"$build/$target.log" 2>&1 &
   pids+=($!)
