@@ -21,7 +21,6 @@ void check_accepted(const qgemv::compare::ResultDocument& doc, const std::string
   for (std::size_t i = 0; i < doc.cases.size(); ++i) {
     const auto& c = doc.cases[i];
     check(c.status == "ok" || c.status == "skipped" || c.status == "failed", "accepted an unknown status");
-    check(c.status != "ok" || !c.samples_s.empty(), "accepted an ok case without samples");
     for (double s : c.samples_s) check(std::isfinite(s) && s > 0, "accepted a sample that is not positive");
     for (std::size_t j = 0; j < i; ++j) check(!(doc.cases[j].id == c.id), "accepted a repeated case");
   }
