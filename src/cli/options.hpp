@@ -31,6 +31,7 @@ struct ExplainArgs {
   std::vector<std::string> storages = {"bb", "bt", "tt"};
   std::string device;
   bool verbose = false;
+  std::string config;  // of tunable kernels; empty: the default configuration
   bool no_driver = false;
   std::string out;
   bool force = false;

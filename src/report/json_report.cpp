@@ -84,7 +84,8 @@ json config_json(const kernels::TuneConfig& c, const std::string& source) {
           {"loads_per_step", c.loads_per_step},
           {"reduction", c.subgroup_reduction ? "subgroup" : "shared"},
           {"prefetch", c.prefetch},
-          {"interleaved", c.interleaved}};
+          {"interleaved", c.interleaved},
+          {"masked_decode", c.masked_decode}};
 }
 
 // null for our own kernels, which reproduce nothing.
