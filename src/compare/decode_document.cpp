@@ -38,6 +38,18 @@ T get(const std::string& label, const json& object, const std::string& path, con
   return value.get<T>();
 }
 
+// timing.stability, written since decode took the sweep's drift rule; older documents have none
+// and read as stable.
+void read_stability(const std::string& label, const json& timing, const std::string& path, CaseRecord& c) {
+  if (timing.is_null() || !timing.contains("stability")) return;
+  const auto& stability = timing["stability"];
+  c.unstable = get<bool>(label, stability, path + ".stability", "unstable");
+  c.speedup_unstable = c.unstable;  // its speedup is a ratio of medians, this one among them
+  if (c.unstable && stability.contains("reason") && stability["reason"].is_string()) {
+    c.unstable_reason = stability["reason"].get<std::string>();
+  }
+}
+
 CaseRecord read_token(const std::string& label, const json& result, const std::string& path, const CaseId& model) {
   CaseRecord c;
   c.id = model;
@@ -59,6 +71,7 @@ CaseRecord read_token(const std::string& label, const json& result, const std::s
     }
   }
   if (c.status == "ok" && c.samples_s.empty()) fail(label, path + ".timing.samples", "an ok result needs samples");
+  read_stability(label, timing, path + ".timing", c);
   c.bytes_total = get<std::int64_t>(label, field(label, result, path, "bytes_per_token"), path + ".bytes_per_token",
                                     "total");
   const auto& speedup = field(label, result, path, "speedup_vs_baseline");
