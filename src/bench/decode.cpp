@@ -115,7 +115,7 @@ class VariantRun {
     if (plan_.sweep.settings.validate) validate_first_token(out);
     out.timing = time_tokens(
         context_, commands_, [&](const vk::raii::CommandBuffer& cmd) { record_token(cmd, nullptr); },
-        plan_.sweep.settings.timing, interrupted_);
+        token_timing_settings(plan_.sweep.settings.timing), interrupted_);
     out.barriers_per_token = barriers_recorded_;
     if (plan_.profile) out.profile = profile();
     out.status = out.failed_gemvs == 0 ? Status::ok : Status::failed;

@@ -5,6 +5,11 @@
 
 namespace qgemv::bench {
 
+TimingSettings token_timing_settings(TimingSettings settings) {
+  settings.warmup_min_s = kTokenWarmupFloorS;
+  return settings;
+}
+
 Timing time_tokens(vk_util::Context& context, vk_util::Commands& commands, const TokenRecorder& record,
                    const TimingSettings& settings, const std::atomic<bool>& interrupted) {
   Measurement measurement(

@@ -20,6 +20,14 @@ namespace qgemv::bench {
 // its own between tokens, the one it puts between any two timed units).
 using TokenRecorder = std::function<void(const vk::raii::CommandBuffer& cmd)>;
 
+// Before a variant's tokens are timed the GPU has idled for seconds (the model uploaded, the first
+// token's outputs checked on the CPU); on the H200 its clocks then sat on a low plateau for a few
+// hundred milliseconds, steady enough for two warm-up batches to agree 2-4x above the final time.
+// So token warm-up runs at least this long (within the sweep's bound: 3 s and half --max-time).
+inline constexpr double kTokenWarmupFloorS = 1.0;
+// The sweep's settings with that floor.
+TimingSettings token_timing_settings(TimingSettings settings);
+
 // repetitions[i].seconds is GPU seconds per token of repetition i, .dispatches its tokens;
 // warmup.dispatches the warm-up tokens. Throws Interrupted (util/stop_request.hpp) on a stop.
 Timing time_tokens(vk_util::Context& context, vk_util::Commands& commands, const TokenRecorder& record,

@@ -97,6 +97,14 @@ json roofline_json(const bench::DecodeResult& r) {
           {"copy_gbps", r.roofline->copy_gbps}};
 }
 
+json warmup_policy_json(const bench::TimingSettings& t) {
+  const double bound = std::min(t.warmup_max_s, t.max_time_s / 2);
+  return {{"min_tokens", t.warmup},
+          {"tolerance", t.warmup_tolerance},
+          {"min_seconds", std::min(t.warmup_min_s, bound)},
+          {"max_seconds", bound}};
+}
+
 json settings_json(const DecodeRunInfo& info) {
   const auto& plan = *info.plan;
   const auto& s = plan.sweep;
@@ -111,6 +119,7 @@ json settings_json(const DecodeRunInfo& info) {
           {"storages", storages},
           {"seed", s.seed},
           {"warmup_tokens", s.settings.timing.warmup},
+          {"warmup", warmup_policy_json(bench::token_timing_settings(s.settings.timing))},
           {"repetitions", s.settings.timing.repetitions},
           {"min_time_s", s.settings.timing.min_time_s},
           {"max_time_s", s.settings.timing.max_time_s},

@@ -24,7 +24,9 @@ using nlohmann::json;
 
 // A kernel that decodes its nibbles in the wrong order: the one place this test names it.
 constexpr const char* kBrokenKernel = "legacy_swapped_nibbles";
-constexpr const char* kFast = " --warmup 1 --repetitions 3 --min-time 0 --cold-cache off --roofline off --quiet";
+// --max-time 1: the token warm-up's 1 s floor is capped at half of it, 0.5 s per variant.
+constexpr const char* kFast =
+    " --warmup 1 --repetitions 3 --min-time 0 --max-time 1 --cold-cache off --roofline off --quiet";
 constexpr std::int64_t kGemvsPerToken = 11;  // tiny_model.json: 2 layers x (q, up x2, down, o) + head
 // Graph placement on tiny_model.json: before up#0, down, o of each layer, the second layer's q and
 // the head; not between the two instances of up, which read one input.
@@ -50,6 +52,7 @@ TEST_F(Decode, TinyModelReplaysValidatesAndWritesItsDocument) {
   EXPECT_TRUE(doc["model"]["all_layers"].get<bool>());
   EXPECT_TRUE(doc["settings"]["barriers"].get<bool>());
   EXPECT_EQ(doc["settings"]["barrier_mode"], "graph");
+  EXPECT_EQ(doc["settings"]["warmup"]["min_seconds"], 0.5);
   ASSERT_EQ(doc["results"].size(), 12u);  // 3 kernels x 2 dtypes x 2 storages
   for (const auto& v : doc["results"]) {
     SCOPED_TRACE(v.dump());
@@ -61,6 +64,8 @@ TEST_F(Decode, TinyModelReplaysValidatesAndWritesItsDocument) {
     EXPECT_FALSE(v["timing"]["stability"]["unstable"].is_null());
     EXPECT_GE(v["timing"]["warmup"]["tokens"].get<int>(), 1);
     EXPECT_EQ(v["timing"]["warmup"]["tokens"], v["timing"]["warmup_tokens"]);
+    // Tiny tokens agree within milliseconds; the floor keeps the warm-up going past a clock plateau.
+    EXPECT_GE(v["timing"]["warmup"]["seconds"].get<double>(), 0.5);
     EXPECT_GE(v["timing"]["samples"].size(), 3u);
     for (const auto& rep : v["timing"]["repetitions"]) EXPECT_GE(rep["tokens"].get<int>(), 1);
     const double token = v["timing"]["per_token"]["median"].get<double>();
