@@ -80,6 +80,20 @@ CaseRecord read_token(const std::string& label, const json& result, const std::s
   return c;
 }
 
+// Where the token's barriers were: settings.barrier_mode, or in documents written before it, the
+// boolean "barriers" (true was a barrier between every two GEMVs). Null when neither is there.
+json barrier_mode(const std::string& label, const json& settings) {
+  if (!settings.is_object()) fail(label, "$.settings", "expected an object");
+  if (const auto it = settings.find("barrier_mode"); it != settings.end()) {
+    if (!it->is_string()) fail(label, "$.settings.barrier_mode", "expected a string");
+    return *it;
+  }
+  if (const auto it = settings.find("barriers"); it != settings.end() && it->is_boolean()) {
+    return it->get<bool>() ? "all" : "none";
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 bool is_decode_document(const json& doc) {
@@ -97,6 +111,7 @@ ResultDocument parse_decode_document(const json& doc, const std::string& label) 
   }
   ResultDocument out;
   out.label = label;
+  out.settings = {{"barrier_mode", barrier_mode(label, field(label, doc, "$", "settings"))}};
   out.device_name =
       get<std::string>(label, field(label, field(label, doc, "$", "context"), "$.context", "device"), "$.context.device",
                        "name");

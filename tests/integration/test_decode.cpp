@@ -188,11 +188,14 @@ TEST_F(Decode, DriftingTokenTimesAreRemeasuredMarkedUnstableAndInconclusive) {
   }
 }
 
-// A document from before the drift test (no stability, no barrier fields) still compares.
+// A document from before the drift test (no stability, no barrier fields) still compares; its
+// "barriers": true was a barrier between every two GEMVs, so it compares with --barriers all, and
+// a run with another placement is refused as measured differently.
 TEST_F(Decode, OlderDocumentsWithoutStabilityStillCompare) {
-  const auto a = dir_ / "a.json", old = dir_ / "old.json";
-  ASSERT_EQ(run("decode --shapes " + tiny_model() + " --kernels coop --dtype fp32 --out " + a.string() + kFast).exit_code,
-            0);
+  const auto a = dir_ / "a.json", old = dir_ / "old.json", graph = dir_ / "graph.json";
+  const std::string args = "decode --shapes " + tiny_model() + " --kernels coop --dtype fp32" + kFast;
+  ASSERT_EQ(run(args + " --barriers all --out " + a.string()).exit_code, 0);
+  ASSERT_EQ(run(args + " --out " + graph.string()).exit_code, 0);
   auto doc = read_json(a);
   doc["settings"].erase("barrier_mode");
   for (auto& v : doc["results"]) {
@@ -206,6 +209,10 @@ TEST_F(Decode, OlderDocumentsWithoutStabilityStillCompare) {
   const auto c = run("compare " + old.string() + " " + a.string());
   EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
   EXPECT_EQ(c.out.find("INCONCLUSIVE"), std::string::npos) << c.out;
+  const auto moved = run("compare " + old.string() + " " + graph.string());
+  EXPECT_EQ(moved.exit_code, 2) << moved.out << moved.err;
+  EXPECT_NE(moved.err.find("barrier_mode is \"all\" in BASE and \"graph\" in NEW"), std::string::npos) << moved.err;
+  EXPECT_EQ(run("compare " + old.string() + " " + graph.string() + " --allow-settings-change").exit_code, 0);
 }
 
 // `--out -`: the document on stdout, the console table on stderr (none with --quiet).
