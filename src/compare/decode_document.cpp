@@ -111,7 +111,8 @@ ResultDocument parse_decode_document(const json& doc, const std::string& label) 
   }
   ResultDocument out;
   out.label = label;
-  out.settings = {{"barrier_mode", barrier_mode(label, field(label, doc, "$", "settings"))}};
+  const auto settings = doc.find("settings");
+  out.settings = {{"barrier_mode", settings == doc.end() ? json(nullptr) : barrier_mode(label, *settings)}};
   out.device_name =
       get<std::string>(label, field(label, field(label, doc, "$", "context"), "$.context", "device"), "$.context.device",
                        "name");
