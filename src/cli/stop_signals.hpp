@@ -1,5 +1,5 @@
 #pragma once
-// SIGINT, SIGTERM and SIGHUP (a closed terminal or a dropped adb cable) all stop a sweep the same
+// SIGINT, SIGTERM and SIGHUP (a closed terminal or a dropped adb cable) all stop a sweep (and decode) the same
 // way: the first says at once on stderr that the run is stopping and sets g_stop_requested; the
 // results so far are then written, marked incomplete, and the exit code is 128 + the signal. A
 // second one is acknowledged and changes nothing; a third ends the program at once (the last
