@@ -194,8 +194,10 @@ Options parse_options(int argc, char** argv) {
   decode->fallthrough();
   decode->add_option("--layers", o.decode.layers, "replay only the first N layers (default: all)")
       ->check(must_be<std::int64_t>("a positive integer", "POSITIVE", [](std::int64_t v) { return v > 0; }));
-  decode->add_option("--barriers", o.decode.barriers, "on|off: a buffer barrier after each GEMV, as a graph runtime")
-      ->check(CLI::IsMember({"on", "off"}))
+  decode->add_option("--barriers", o.decode.barriers,
+                     "graph: a barrier where a GEMV reads what earlier ones wrote, as a graph runtime puts them; "
+                     "all: between every two GEMVs; none (on and off: all and none)")
+      ->check(CLI::IsMember({"graph", "all", "none", "on", "off"}))
       ->capture_default_str();
   decode->add_flag("--profile", o.decode.profile, "also time each GEMV within a token and report each shape's share");
 
