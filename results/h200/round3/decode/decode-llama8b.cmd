@@ -1,0 +1,2 @@
++ qgemv-bench decode --shapes llama8b.json --dtype fp32,fp16 --storage bb --repetitions 30
+exit 0 after 85 s
