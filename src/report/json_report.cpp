@@ -17,7 +17,11 @@ json summary_json(const bench::Summary& s) {
 }
 
 json stability_json(const bench::Stability& s) {
-  return {{"unstable", s.unstable}, {"drift", s.drift}, {"low_outlier", s.low_outlier}, {"reason", s.reason}};
+  return {{"unstable", s.unstable},
+          {"drift", s.drift},
+          {"low_outlier", s.low_outlier},
+          {"low_repetitions", s.low_repetitions},
+          {"reason", s.reason}};
 }
 
 json timing_json(const bench::Timing& t) {
@@ -136,6 +140,7 @@ json settings_json(const bench::SweepPlan& plan, const RunInfo& info) {
           {"repetitions", plan.settings.timing.repetitions},
           {"min_time_s", plan.settings.timing.min_time_s},
           {"max_time_s", plan.settings.timing.max_time_s},
+          {"timer", plan.settings.timing.cpu_timer ? "cpu" : "gpu"},
           {"samples", plan.settings.timing.samples},
           {"group_size", plan.group_size_override ? json(*plan.group_size_override) : json(nullptr)},
           {"interleaved", true},
