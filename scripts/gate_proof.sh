@@ -13,6 +13,8 @@
 #   QGEMV_STRESS      stress-ng workers (default: one per core; 0 runs the gate on an idle machine)
 #   QGEMV_GATE_ARGS   compare options of the gate (default: --metric speedup --threshold 10%)
 #   QGEMV_DEVICE      the device the gate runs on (default llvmpipe)
+#   QGEMV_TIMER       --timer of the sweep (default: cpu on llvmpipe, whose timestamps are wall time
+#                     and under stress-ng measure the load; gpu on anything else)
 #   QGEMV_PROOF_KEEP  a folder to keep the baseline and each run's result and report in (default: none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,8 +26,9 @@ workers=${QGEMV_STRESS:-$(nproc)}
 read -r -a gate_args <<<"${QGEMV_GATE_ARGS:---metric speedup --threshold 10%}"
 # The gate's sweep; scripts/ci_gate.sh reads the same settings.
 export QGEMV_SHAPES=gate.json QGEMV_REPETITIONS=10 QGEMV_DEVICE=${QGEMV_DEVICE:-llvmpipe}
-# --timer cpu: lavapipe's timestamps are wall time, which under stress-ng measures the load.
-export QGEMV_RUN_ARGS="--kernels legacy,coop --cold-cache off --roofline off --timer cpu"
+default_timer=gpu
+[[ $QGEMV_DEVICE != llvmpipe ]] || default_timer=cpu
+export QGEMV_RUN_ARGS="--kernels legacy,coop --cold-cache off --roofline off --timer ${QGEMV_TIMER:-$default_timer}"
 
 [[ -x $bench ]] || { echo "gate_proof: $bench not built" >&2; exit 2; }
 if [[ ! -x $slow ]]; then
@@ -101,7 +104,8 @@ if ((workers > 0)) && ! kill -0 "$stress_pid" 2>/dev/null; then
   echo "gate_proof: stress-ng was no longer running at the end" >&2
   exit 2
 fi
-printf '| gate (%s) on %s, %s stress-ng workers | result |\n|:--|--:|\n' "${gate_args[*]}" "$QGEMV_DEVICE" "$workers"
+printf '| gate (%s, --timer %s) on %s, %s stress-ng workers | result |\n|:--|--:|\n' "${gate_args[*]}" \
+  "${QGEMV_TIMER:-$default_timer}" "$QGEMV_DEVICE" "$workers"
 printf '| false alarms, unchanged binary | %d / %d |\n' "$false_alarms" "$runs"
 printf '| catches, coop with 4x work (-DQGEMV_TEST_SLOW_COOP=ON) | %d / %d |\n' "$catches" "$slow_runs"
 printf '| errors (exit 2 or worse) | %d |\n' "$errors"
