@@ -75,7 +75,7 @@ gate() {
     cp "$work/gate.txt" "$keep/$name.txt"
     [[ ! -e $work/new.json ]] || mv "$work/new.json" "$keep/$name.json"
   fi
-  echo "$status $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') $(grep -c INCONCLUSIVE "$work/gate.txt")"
+  echo "$status $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') $(grep -c "INCONCLUSIVE (" "$work/gate.txt")"
 }
 
 false_alarms=0 catches=0 errors=0 wall_max=0 wall_sum=0 count=0 inconclusive_runs=0
