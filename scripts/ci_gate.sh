@@ -9,7 +9,7 @@
 # without its output options (--out, --force, --format, --dump, --quiet) and without --tune (the
 # configurations it found are in --tuning FILE, which is kept), and with the settings block's
 # values pinned (shapes, kernels, dtypes, storages, seed, repetitions, minimum and maximum time,
-# cold cache, roofline, binding limit, validation), so a default that moved since the baseline was
+# timer, cold cache, roofline, binding limit, validation), so a default that moved since the baseline was
 # made does not change the sweep. Run it from the directory the baseline was made in (a relative
 # --shapes or --tuning path resolves there). stdout carries compare's report and nothing else;
 # every diagnostic goes to stderr.
@@ -82,6 +82,8 @@ for key, option in (("seed", "--seed"), ("repetitions", "--repetitions"), ("min_
                     ("max_time_s", "--max-time")):
     if isinstance(settings.get(key), (int, float)) and not isinstance(settings.get(key), bool):
         pinned[option] = [number(settings[key])]
+if settings.get("timer") in ("gpu", "cpu"):
+    pinned["--timer"] = [settings["timer"]]
 if isinstance(settings.get("roofline"), bool):
     pinned["--roofline"] = ["on" if settings["roofline"] else "off"]
 if settings.get("cold_cache") == "off":

@@ -43,7 +43,7 @@ struct Warmup {
 std::string case_name(const CaseKey& key);
 
 struct Timing {
-  std::string timer;                    // "gpu" (timestamp queries) or "host" (fallback)
+  std::string timer;                    // "gpu" (timestamp queries), "host" (fallback) or "cpu" (--timer cpu)
   std::vector<Repetition> repetitions;  // the independent measurements
   Summary summary;                      // over repetitions[i].seconds
   std::vector<double> samples_s;        // raw per-dispatch samples: only with --samples (capped), else empty

@@ -88,13 +88,16 @@ Stability assess_stability(std::span<const double> repetitions) {
   const double shift = median_of(last) - median_of(first);
   s.drift = shift / median;
   s.low_outlier = (median - *std::min_element(repetitions.begin(), repetitions.end())) / median;
+  s.low_repetitions = static_cast<std::size_t>(std::count_if(
+      repetitions.begin(), repetitions.end(), [&](double v) { return v < (1 - kLowOutlierTolerance) * median; }));
   const bool separated = entirely_above(last, first) || entirely_above(first, last);
   if (separated && std::abs(shift) > kDriftTolerance * median) {
     s.unstable = true;
     s.reason = fmt::format("drift: last third {:+.1f}% from the first", s.drift * 100);
-  } else if (s.low_outlier > kLowOutlierTolerance) {
+  } else if (s.low_repetitions >= kMinLowRepetitions) {
     s.unstable = true;
-    s.reason = fmt::format("minimum {:.1f}% below the median", s.low_outlier * 100);
+    s.reason = fmt::format("{} repetitions more than {:.0f}% below the median (minimum {:.1f}% below)",
+                           s.low_repetitions, kLowOutlierTolerance * 100, s.low_outlier * 100);
   }
   return s;
 }

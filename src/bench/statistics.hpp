@@ -24,16 +24,21 @@ struct Summary {
 Summary summarize(std::span<const double> values);
 
 // Stationarity of repetitions (docs/measurement.md, "Drift"): unstable when the first and last thirds
-// do not overlap and their medians differ by more than kDriftTolerance of the median, or when the
-// minimum lies more than kLowOutlierTolerance below the median.
+// do not overlap and their medians differ by more than kDriftTolerance of the median, or when at
+// least kMinLowRepetitions repetitions lie more than kLowOutlierTolerance below the median (the
+// machine was in two states). A lone low repetition is a glitch the median already ignores: on a
+// time-shared CPU one repetition of one variant in ten is often a third slower, which makes one
+// paired ratio that far off in either direction.
 inline constexpr double kDriftTolerance = 0.05;
 inline constexpr double kLowOutlierTolerance = 0.20;
+inline constexpr std::size_t kMinLowRepetitions = 2;
 inline constexpr std::size_t kMinRepetitionsForDrift = 6;
 
 struct Stability {
   bool unstable = false;
   double drift = 0;        // (median of last third - median of first third) / median
   double low_outlier = 0;  // (median - min) / median
+  std::size_t low_repetitions = 0;  // repetitions more than kLowOutlierTolerance below the median
   std::string reason;      // why unstable, for people; empty when stable
 };
 

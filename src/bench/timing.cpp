@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <stdexcept>
 
 #include "util/stop_request.hpp"
@@ -23,6 +24,10 @@ void serialize(const vk::raii::CommandBuffer& cmd) {
   cmd.pipelineBarrier(vk::PipelineStageFlagBits::eComputeShader, vk::PipelineStageFlagBits::eComputeShader, {},
                       barrier, nullptr, nullptr);
 }
+
+// CPU seconds of every thread of this process, the driver's worker threads included (glibc and
+// bionic implement std::clock with CLOCK_PROCESS_CPUTIME_ID).
+double process_cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 double mean_of(const std::vector<double>& values) {
   double sum = 0;
@@ -56,6 +61,7 @@ Measurement::~Measurement() = default;
 // timestamps; switches to host timing for good when the device's timestamps are unusable.
 double Measurement::run_batch(std::int64_t dispatches, bool timed, std::vector<double>* per_dispatch) {
   throw_if_stop_requested();
+  if (settings_.cpu_timer) return run_on_cpu_clock(dispatches);
   if (host_timer_) return run_on_host(dispatches);
   const auto count = static_cast<std::uint32_t>(dispatches);
   if (!pool_ || pool_->pairs() < count) pool_ = std::make_unique<vk_util::TimestampPool>(context_, count);
@@ -90,6 +96,20 @@ double Measurement::run_on_host(std::int64_t dispatches) {
     total += seconds_since(start);
   }
   return total / static_cast<double>(dispatches);
+}
+
+// --timer cpu: the process's CPU time across one submission of the whole batch (recording, the
+// driver's execution on whichever of its threads, the wait), per dispatch. Time the process spends
+// preempted by other jobs is not in it; no timestamps are written, so no per-dispatch samples.
+double Measurement::run_on_cpu_clock(std::int64_t dispatches) {
+  const double start = process_cpu_seconds();
+  commands_.run([&](const vk::raii::CommandBuffer& cmd) {
+    for (std::int64_t i = 0; i < dispatches; ++i) {
+      record_(cmd, iteration_++);
+      serialize(cmd);
+    }
+  });
+  return (process_cpu_seconds() - start) / static_cast<double>(dispatches);
 }
 
 void Measurement::warm_up() {
@@ -154,7 +174,7 @@ void Measurement::restart() {
 Timing Measurement::result() const {
   if (timing_.repetitions.empty()) throw std::logic_error("Measurement::result before any repetition");
   Timing t = timing_;
-  t.timer = host_timer_ ? "host" : "gpu";
+  t.timer = settings_.cpu_timer ? "cpu" : host_timer_ ? "host" : "gpu";
   const auto seconds = t.repetition_seconds();
   t.summary = summarize(seconds);
   t.host_summary = summarize(host_per_dispatch_);

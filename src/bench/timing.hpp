@@ -20,6 +20,10 @@ struct TimingSettings {
   int repetitions = 10;         // --repetitions
   double min_time_s = 0.02;     // --min-time: GPU time of one repetition's batch
   double max_time_s = 3.0;      // --max-time: wall cap of one case's warm-up (half) and repetitions
+  // --timer cpu: time each batch by the process's CPU time instead of timestamps. A CPU driver's
+  // timestamps are wall time, which on a shared machine measures the other jobs; CPU time
+  // measures the work (docs/measurement.md, "Timers").
+  bool cpu_timer = false;
   std::size_t samples = 0;      // --samples: raw per-dispatch samples kept, at most this many; 0 none
   double warmup_tolerance = 0.05;  // successive warm-up batch means agree within this fraction
   double warmup_max_s = 3.0;       // warm-up bound, further capped at max_time_s / 2
@@ -53,6 +57,7 @@ class Measurement {
  private:
   double run_batch(std::int64_t dispatches, bool timed, std::vector<double>* per_dispatch);
   double run_on_host(std::int64_t dispatches);
+  double run_on_cpu_clock(std::int64_t dispatches);
 
   vk_util::Context& context_;
   vk_util::Commands& commands_;

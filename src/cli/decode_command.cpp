@@ -24,6 +24,7 @@ void refuse_sweep_only_options(const Options& o) {
   if (o.tune) throw UsageError("decode: --tune is not supported; tune with a sweep, then pass --tuning FILE");
   if (o.format != "json") throw UsageError("decode: --format " + o.format + " is not supported (json only)");
   if (!o.dump.empty()) throw UsageError("decode: --dump is not supported");
+  if (o.timer != "gpu") throw UsageError("decode: --timer " + o.timer + " is not supported (timestamps only)");
 }
 
 bench::DecodePlan make_decode_plan(const Options& o) {

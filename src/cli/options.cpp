@@ -101,6 +101,11 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--max-time", o.max_time, "wall seconds after which a case stops timing, minimums or not")
       ->capture_default_str()
       ->check(kPositiveSeconds);
+  app.add_option("--timer", o.timer,
+                 "gpu (timestamps) or cpu (this process's CPU time per dispatch: for a CPU driver such as "
+                 "lavapipe on a shared machine)")
+      ->check(CLI::IsMember({"gpu", "cpu"}))
+      ->capture_default_str();
   app.add_option("--cold-cache", o.cold_cache,
                  "off (warm), auto (rotate weight copies over >= 256 MiB), or a footprint in MiB")
       ->capture_default_str();

@@ -60,6 +60,7 @@ struct Options {
   int repetitions = 10;     // independent repetitions per case
   double min_time = 0.02;   // GPU seconds per repetition
   double max_time = 3.0;
+  std::string timer = "gpu";  // gpu (timestamps) or cpu (the process's CPU time; for CPU drivers)
   std::string cold_cache = "auto";
   std::string roofline = "on";
   bool tune = false;

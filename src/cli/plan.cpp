@@ -108,6 +108,7 @@ bench::SweepPlan make_plan(const Options& o) {
   plan.settings.timing.repetitions = o.repetitions;
   plan.settings.timing.min_time_s = o.min_time;
   plan.settings.timing.max_time_s = o.max_time;
+  plan.settings.timing.cpu_timer = o.timer == "cpu";
   plan.settings.cold_cache_bytes = parse_cold_cache(o.cold_cache);
   plan.roofline = o.roofline == "on";
   configure_tuning(o, plan);

@@ -8,9 +8,11 @@ namespace qgemv::compare {
 namespace {
 
 nlohmann::json setting(const ResultDocument& doc, const std::string& name) {
-  if (!doc.settings.is_object()) return nullptr;
+  // Documents written before --timer existed were all timed by timestamps.
+  const nlohmann::json absent = name == "timer" ? nlohmann::json("gpu") : nlohmann::json(nullptr);
+  if (!doc.settings.is_object()) return absent;
   const auto it = doc.settings.find(name);
-  return it == doc.settings.end() ? nlohmann::json(nullptr) : *it;
+  return it == doc.settings.end() ? absent : *it;
 }
 
 [[noreturn]] void refuse(const std::string& name, const std::string& base, const std::string& current) {
@@ -25,6 +27,7 @@ const std::vector<std::string>& measurement_setting_names() {
   static const std::vector<std::string> names = {"cold_cache",  "cold_cache_target_bytes", "group_size",
                                                  "repetitions", "min_time_s",              "max_time_s",
                                                  "warmup",      "max_binding_bytes",       "interleaved",
+                                                 "timer",
                                                  "barrier_mode"};  // decode: where a token's barriers are
   return names;
 }

@@ -127,6 +127,7 @@ json settings_json(const bench::SweepPlan& plan, const RunInfo& info) {
           {"repetitions", plan.settings.timing.repetitions},
           {"min_time_s", plan.settings.timing.min_time_s},
           {"max_time_s", plan.settings.timing.max_time_s},
+          {"timer", plan.settings.timing.cpu_timer ? "cpu" : "gpu"},
           {"samples", plan.settings.timing.samples},
           {"group_size", plan.group_size_override ? json(*plan.group_size_override) : json(nullptr)},
           {"interleaved", true},

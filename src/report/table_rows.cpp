@@ -63,7 +63,7 @@ Row table_row(const bench::CaseResult& r, CellStyle style) {
           !r.roofline_fraction ? "-"
           : text               ? fmt::format("{:.0f}%", *r.roofline_fraction * 100)
                                : fmt::format("{:.1f}", *r.roofline_fraction * 100),
-          timed && r.timing->timer != "gpu" ? "host" : "",
+          timed && r.timing->timer != "gpu" ? r.timing->timer : "",
           validation_cell(r)};
 }
 

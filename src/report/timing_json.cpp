@@ -11,7 +11,11 @@ json summary_json(const bench::Summary& s) {
 }
 
 json stability_json(const bench::Stability& s) {
-  return {{"unstable", s.unstable}, {"drift", s.drift}, {"low_outlier", s.low_outlier}, {"reason", s.reason}};
+  return {{"unstable", s.unstable},
+          {"drift", s.drift},
+          {"low_outlier", s.low_outlier},
+          {"low_repetitions", s.low_repetitions},
+          {"reason", s.reason}};
 }
 
 json timing_stability_json(const bench::Timing& t) {

@@ -23,7 +23,7 @@ cat >tiny.json <<'EOF'
 {"name": "tiny", "group_size": 64, "shapes": [{"name": "tile", "n": 64, "k": 256}, {"name": "odd", "n": 13, "k": 512}]}
 EOF
 "$bench" "${device[@]}" --shapes tiny.json --kernels legacy,coop --group-size 128 --seed 7 --repetitions 5 --min-time 0 \
-  --max-time 2 --cold-cache off --roofline off --quiet --out base.json
+  --max-time 2 --timer cpu --cold-cache off --roofline off --quiet --out base.json
 
 # What identifies the sweep: each case's key and seed, and the settings other than the command line.
 identity() {
@@ -51,11 +51,11 @@ grep -q '^| ' gate.md || fail "no markdown table on stdout"
 if grep -q "ci_gate" gate.md; then fail "diagnostics on stdout"; fi
 
 echo "== a setting the command line left to its default comes from the settings block"
-# The same baseline as if --kernels and --seed had not been typed: the recorded lists still rule.
+# The same baseline as if --kernels, --seed and --timer had not been typed: the recorded values still rule.
 python3 - <<'PY'
 import json
 doc = json.load(open("base.json"))
-doc["settings"]["command_line"] = doc["settings"]["command_line"].replace(" --kernels legacy,coop", "").replace(" --seed 7", "")
+doc["settings"]["command_line"] = doc["settings"]["command_line"].replace(" --kernels legacy,coop", "").replace(" --seed 7", "").replace(" --timer cpu", "")
 json.dump(doc, open("untyped.json", "w"))
 PY
 QGEMV_OUT=new2.json "$gate" untyped.json --threshold 1000% >/dev/null 2>gate2.err || { cat gate2.err >&2; fail "gate on untyped.json"; }

@@ -61,6 +61,19 @@ TEST(CompareV2, DifferentSettingsAreRefusedNamingTheSettingAndBothValues) {
   EXPECT_EQ(usage_error(parse(base), parse(current), allow), "");
 }
 
+// CPU time (--timer cpu) and timestamps measure different things on a CPU driver under load; a
+// document without the key was timed by timestamps.
+TEST(CompareV2, AnotherTimerIsASettingsChangeAndAnAbsentTimerIsGpu) {
+  auto base = result_doc_v2({result_case_v2("tile", "coop", tight(100))});
+  base["settings"].erase("timer");
+  auto current = base;
+  current["settings"]["timer"] = "cpu";
+  EXPECT_NE(usage_error(parse(base), parse(current)).find("timer is \"gpu\" in BASE and \"cpu\" in NEW"),
+            std::string::npos);
+  current["settings"]["timer"] = "gpu";
+  EXPECT_EQ(usage_error(parse(base), parse(current)), "");
+}
+
 TEST(CompareV2, VersionOneAgainstVersionTwoIsASettingsChange) {
   const auto v1 = parse(result_doc({result_case("tile", "coop", tight(100))}));
   const auto v2 = parse(result_doc_v2({result_case_v2("tile", "coop", tight(100))}));
