@@ -57,9 +57,9 @@ TEST_F(Explain, ReportsTheDriversStatisticsWhereTheDriverHasThem) {
   EXPECT_TRUE(some_text);
 }
 
-// --config picks the tunable kernel's configuration; the masked decode keeps nibbles in place, so
-// its census shows fewer bit operations per 32 weights than the shifted decode (one shift per word
-// instead of one per weight).
+// --config picks the tunable kernel's configuration, and the census follows it: a step of U loads
+// folds the scales and zeros in once, so 8 loads per step need half the qparam loads per 32 weights
+// that 4 do.
 TEST_F(Explain, ConfigSelectsTheTunableKernelsConfiguration) {
   const auto census = [&](const std::string& config) {
     const auto out = dir_ / (config + ".json");
@@ -71,9 +71,10 @@ TEST_F(Explain, ConfigSelectsTheTunableKernelsConfiguration) {
     EXPECT_EQ(v["tune_config"], config);
     return v["per_32_weights"];
   };
-  const auto shifted = census("t32.b4.u4.subgroup");
-  const auto masked = census("t32.b4.u4.subgroup.mask");
-  EXPECT_LT(masked["bit_ops"].get<double>(), shifted["bit_ops"].get<double>());
+  const auto four = census("t32.b4.u4.subgroup.mask");
+  const auto eight = census("t32.b4.u8.subgroup.mask");
+  EXPECT_GT(four["qparam_loads"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(eight["qparam_loads"].get<double>(), four["qparam_loads"].get<double>() / 2);
   EXPECT_EQ(run("explain --no-driver --kernels coop_tuned --config t32.b4").exit_code, 2);
 }
 
