@@ -195,7 +195,7 @@ class Sweep {
                                 to_string(problem.dtype()), to_string(v.storage)));
     auto not_run_here = [&](Status status, std::string message) {
       auto r = not_run(shape, problem.dtype(), problem.seed(), *v.kernel, v.storage, status, std::move(message));
-      r.bytes = gemv_bytes(problem.data().shape, problem.dtype());
+      r.bytes = gemv_bytes(problem.data().shape, problem.dtype(), v.kernel->quantization);
       return r;
     };
     try {
