@@ -68,8 +68,8 @@ std::string quantization_footer(const bench::SweepResult& sweep) {
     }
   }
   if (symmetric.empty()) return {};
-  return fmt::format("\n{} {} symmetric (scales only): run on the same codes, scales and input with zeros 0; "
-                     "\"speedup\" is still over legacy (affine) of the same shape, dtype and storage\n",
+  return fmt::format("\n{} {} symmetric (scales only), run on the same codes, scales and input with zeros 0;\n"
+                     "its \"speedup\" is still over legacy (affine) of the same shape, dtype and storage\n",
                      fmt::join(symmetric, ", "), symmetric.size() == 1 ? "is" : "are");
 }
 

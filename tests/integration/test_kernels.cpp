@@ -84,7 +84,7 @@ TEST(Kernels, SpeedupIsTheMedianOfPairedRepetitionRatios) {
   const auto plan = plan_for(config::parse_shapes(R"({"name": "s", "shapes": [{"name": "a", "n": 64, "k": 256}]})", "s"),
                              kernels::default_kernels());
   const auto sweep = run(plan);
-  ASSERT_EQ(sweep.results.size(), 18u);  // 2 dtypes x 3 kernels x 3 storages
+  ASSERT_EQ(sweep.results.size(), 2 * 3 * plan.kernels.size());  // 2 dtypes x kernels x 3 storages
   const auto& legacy = sweep.results[0];  // fp32 legacy bb
   const auto& coop = sweep.results[3];    // fp32 coop bb
   ASSERT_EQ(coop.key.kernel, "coop");
@@ -98,6 +98,15 @@ TEST(Kernels, SpeedupIsTheMedianOfPairedRepetitionRatios) {
   EXPECT_DOUBLE_EQ(*coop.speedup_vs_legacy, bench::summarize(ratios).median);
   EXPECT_TRUE(coop.speedup->paired);
   EXPECT_DOUBLE_EQ(*legacy.speedup_vs_legacy, 1.0);
+  // The symmetric q4gsw_coop is paired with the same (affine) legacy repetitions.
+  const auto& q4gsw = *std::find_if(sweep.results.begin(), sweep.results.end(), [](const auto& r) {
+    return r.key.kernel == "q4gsw_coop" && r.key.dtype == DType::fp32 && r.key.storage == Storage::bb;
+  });
+  ASSERT_TRUE(q4gsw.speedup_vs_legacy.has_value());
+  ratios.clear();
+  for (std::size_t i = 0; i < base.size(); ++i) ratios.push_back(base[i].seconds / q4gsw.timing->repetitions[i].seconds);
+  EXPECT_DOUBLE_EQ(*q4gsw.speedup_vs_legacy, bench::summarize(ratios).median);
+  EXPECT_EQ(q4gsw.speedup->baseline, "legacy");
 }
 
 TEST(Kernels, EveryGroupSizeValidates) {
