@@ -264,7 +264,14 @@ class Decode {
   // The model's data is generated once per dtype and shared by every kernel and storage, unless it
   // cannot fit: then every variant of the dtype is skipped with the sizes.
   void run_dtype(const std::vector<GemvInstance>& token, DType dtype) {
-    const auto need = model_footprint(plan_.sweep.shapes, plan_.layers, dtype);
+    auto need = model_footprint(plan_.sweep.shapes, plan_.layers, dtype);
+    if (std::any_of(plan_.sweep.kernels.begin(), plan_.sweep.kernels.end(),
+                    [](const auto* k) { return k->quantization == quant::Quantization::symmetric; })) {
+      for (const auto& shape : plan_.sweep.shapes.shapes) {
+        need.host_bytes += symmetric_copy_bytes({shape.n, shape.k, shape.group_size}) *
+                           static_cast<std::uint64_t>(shape.per_token(plan_.layers));
+      }
+    }
     std::string skip = too_large_reason(Footprint{need.per_token, need.host_bytes}, out_.device, host_available_bytes());
     std::vector<Instance> instances;
     if (skip.empty()) {

@@ -43,6 +43,13 @@ Footprint footprint(const quant::ProblemShape& shape, DType dtype, quant::Quanti
   return f;
 }
 
+std::uint64_t symmetric_copy_bytes(const quant::ProblemShape& shape) {
+  const auto n = static_cast<std::uint64_t>(shape.n);
+  const auto k = static_cast<std::uint64_t>(shape.k);
+  const auto params = checked_mul(checked_mul(static_cast<std::uint64_t>(shape.groups()), n), 2 * sizeof(float));
+  return checked_add(checked_add(checked_mul(n, k), params), k * sizeof(float));
+}
+
 std::string too_large_reason(const Footprint& need, const vk_util::DeviceInfo& device, std::uint64_t host_available) {
   const auto sizes = fmt::format("weights {}, qparams {}, x {}, y {}", format_bytes(need.gemv.weights),
                                  format_bytes(need.gemv.qparams), format_bytes(need.gemv.input),

@@ -25,6 +25,10 @@ struct Footprint {
 Footprint footprint(const quant::ProblemShape& shape, DType dtype,
                     quant::Quantization quantization = quant::Quantization::affine);
 
+// Host memory a symmetric kernel's own copy of the data takes (quant::make_symmetric: codes,
+// scales, zeros and x again), to add to the footprint when such a kernel runs on the shape.
+std::uint64_t symmetric_copy_bytes(const quant::ProblemShape& shape);
+
 // Empty when the case fits, else why not, with the sizes. A CPU driver's "device memory" is the
 // host's, so there the two needs add up.
 std::string too_large_reason(const Footprint& need, const vk_util::DeviceInfo& device, std::uint64_t host_available);
