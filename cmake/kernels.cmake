@@ -6,6 +6,10 @@
 option(QGEMV_REPRODUCED_GLSLC_O
        "Build kernels declared with \"compiler\": \"glslc -O\" that way (as ExecuTorch does); OFF builds them with glslangValidator -V for a before/after"
        ON)
+# Our own kernels (those that reproduce nothing) are built as their declaration says; this overrides
+# that for a measured comparison of compilers (docs/kernels.md, "How the kernels are built").
+set(QGEMV_OWN_KERNELS_COMPILER "" CACHE STRING
+    "Build our own kernels with \"glslangValidator -V\", \"glslc -O\" or \"spirv-opt -O\" instead of as declared")
 option(QGEMV_TEST_SLOW_COOP
        "Test only: coop does 4x its work (still correct), so a regression gate has a real slowdown to catch"
        OFF)
@@ -49,8 +53,13 @@ foreach(declaration IN LISTS QGEMV_KERNEL_DECLARATIONS)
   string(JSON source GET "${json}" source)
   string(JSON compiler GET "${json}" compiler)
   list(APPEND QGEMV_KERNEL_DECLARATION_ENTRIES "${kernel}=${declaration}")
-  if(compiler STREQUAL "glslc -O" AND NOT QGEMV_REPRODUCED_GLSLC_O)
-    set(compiler "glslangValidator -V")
+  string(JSON reproduces ERROR_VARIABLE own GET "${json}" reproduces)
+  if(NOT own)
+    if(compiler STREQUAL "glslc -O" AND NOT QGEMV_REPRODUCED_GLSLC_O)
+      set(compiler "glslangValidator -V")
+    endif()
+  elseif(QGEMV_OWN_KERNELS_COMPILER)
+    set(compiler "${QGEMV_OWN_KERNELS_COMPILER}")
   endif()
 
   qgemv_json_member_defines(binding_defines "${json}" bindings "BINDING_" "")

@@ -13,24 +13,32 @@ set(QGEMV_SPIRV_FILES "")
 set(QGEMV_TEST_SPIRV_ENTRIES "")
 set(QGEMV_TEST_SPIRV_FILES "")
 
+find_program(SPIRV_OPT spirv-opt REQUIRED)
+
 # qgemv_shader_variant(<name> <source.comp> <compiler> <set> [DEFINE ...]): <compiler> is
-# "glslangValidator -V" or "glslc -O"; <set> is QGEMV_SPIRV (shipped) or QGEMV_TEST_SPIRV (tests).
+# "glslangValidator -V", "glslc -O" or "spirv-opt -O" (glslangValidator -V, then spirv-opt -O);
+# <set> is QGEMV_SPIRV (shipped) or QGEMV_TEST_SPIRV (tests).
 function(qgemv_shader_variant name source compiler set)
   set(spv ${QGEMV_SPV_DIR}/${name}.spv)
   set(defines "")
   foreach(d IN LISTS ARGN)
     list(APPEND defines "-D${d}")
   endforeach()
+  set(optimize "")
   if(compiler STREQUAL "glslc -O")
     set(compile ${GLSLC} -O --target-env=vulkan1.1 -fshader-stage=compute)
   elseif(compiler STREQUAL "glslangValidator -V")
     set(compile ${GLSLANG_VALIDATOR} -V --target-env vulkan1.1)
+  elseif(compiler STREQUAL "spirv-opt -O")
+    set(compile ${GLSLANG_VALIDATOR} -V --target-env vulkan1.1)
+    set(optimize COMMAND ${SPIRV_OPT} -O --target-env=vulkan1.1 ${spv} -o ${spv})
   else()
     message(FATAL_ERROR "shader ${name}: unknown compiler \"${compiler}\"")
   endif()
   add_custom_command(
     OUTPUT ${spv}
     COMMAND ${compile} -I${QGEMV_SHADER_DIR} ${defines} -o ${spv} ${QGEMV_SHADER_DIR}/${source}
+    ${optimize}
     COMMAND ${SPIRV_VAL} --target-env vulkan1.1 ${spv}
     DEPENDS ${QGEMV_SHADER_DIR}/${source} ${QGEMV_SHADER_INCLUDES}
     COMMENT "GLSL -> SPIR-V ${name} (${compiler})"

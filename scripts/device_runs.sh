@@ -3,7 +3,7 @@
 # name: scripts/device_runs.sh SET OUTDIR [BINARY]. Every command is echoed before it runs, and its
 # console table is kept next to its JSON.
 set -euo pipefail
-set_name=${1:?usage: device_runs.sh variants|cold|tune|smoke-baseline|reliability|round2-a|round2-b|q4gsw OUTDIR [BINARY]}
+set_name=${1:?usage: device_runs.sh variants|cold|tune|smoke-baseline|reliability|round2-a|round2-b|decode-clocks|q4gsw OUTDIR [BINARY]}
 out=${2:?usage: device_runs.sh SET OUTDIR [BINARY]}
 bin=${3:-./build/qgemv-bench}
 mkdir -p "$out"
@@ -17,6 +17,19 @@ run() {
   local rc=$?
   set -e
   echo "exit $rc after $((SECONDS - start)) s" | tee -a "$out/$name.cmd"
+}
+
+# `run`, with the GPU's clocks, power and clock-event reasons sampled every 20 ms beside it
+# (NAME.clocks.csv) where nvidia-smi exists.
+clocked() {
+  local name=$1 smi=""
+  if command -v nvidia-smi > /dev/null; then
+    nvidia-smi --query-gpu=timestamp,pstate,clocks.sm,clocks.mem,power.draw,utilization.gpu,clocks_event_reasons.active \
+        --format=csv -lms 20 > "$out/$name.clocks.csv" 2>&1 &
+    smi=$!
+  fi
+  run "$@"
+  if [[ -n $smi ]]; then kill "$smi"; wait "$smi" 2> /dev/null || true; fi
 }
 
 case "$set_name" in
@@ -78,6 +91,20 @@ case "$set_name" in
       QGEMV_STRESS=0 QGEMV_DEVICE="${GATE_DEVICE:-0}" QGEMV_BENCH="$bin" QGEMV_SLOW_BENCH="$SLOW" \
         QGEMV_GATE_ARGS="--metric time --threshold 5%" bash scripts/gate_proof.sh 10 10 > "$out/gate-proof.md" 2> "$out/gate-proof.log" || true
     fi
+    ;;
+  decode-clocks)  # issue 14: llama3b/8b coop's slow first repetitions, the warm-up floor, barrier placement
+    # OLD: a build without the token warm-up floor (before issue 14's second round), to see the step
+    # next to the clocks.
+    if [[ -n ${OLD:-} ]]; then
+      bin=$OLD clocked decode-llama3b-old decode --shapes llama3b.json --dtype fp32,fp16 --storage bb --repetitions 30
+    fi
+    clocked decode-llama3b decode --shapes llama3b.json --dtype fp32,fp16 --storage bb --repetitions 30
+    clocked decode-llama8b decode --shapes llama8b.json --dtype fp32,fp16 --storage bb --repetitions 30
+    clocked decode-llama3b-no-validate decode --shapes llama3b.json --dtype fp32 --storage bb --repetitions 30 --no-validate
+    for mode in graph all none; do
+      run "decode-llama1b-barriers-$mode" decode --shapes llama1b.json --dtype fp32 --storage bb --barriers "$mode" --profile
+    done
+    run decode-llama3b-barriers-all decode --shapes llama3b.json --dtype fp32 --storage bb --barriers all
     ;;
   q4gsw)  # issue 13: ExecuTorch's current symmetric q4gsw_coop beside the qga4w shaders it replaced
     run llama1b-q4gsw --shapes llama1b.json --kernels legacy,coop,q4gsw_coop --dtype fp32,fp16 --storage bb,bt,tt

@@ -6,9 +6,11 @@
 // step's weights before using this step's, and which k each load of a step reads. The reduction
 // is a build flavour, not a constant: SUBGROUP_REDUCTION (subgroupAdd) needs subgroup arithmetic,
 // the other flavour (a shared-memory tree) needs nothing beyond Vulkan 1.1.
-// Per weight it spends three instructions (shift, mask-or, FMA) where coop spends about six
-// including an int->float conversion, which is quarter rate on many GPUs; the scale, zero and the
-// -8 are folded in once per channel per step.
+// Two decodes (MASKED_DECODE), neither with an int->float conversion (quarter rate on many GPUs):
+// the shifted decode spends a shift, a mask-or and an FMA per weight, two of them on the integer
+// pipe; the masked one spends a mask-or, a subtraction and an FMA, with one shift per 8 weights,
+// so it moves work from the integer pipe (half as wide as the float pipe on NVIDIA since Volta)
+// to the float pipe. Scale, zero and the -8 are folded in once per channel per step.
 #extension GL_GOOGLE_include_directive : require
 #if defined(SUBGROUP_REDUCTION)
 #extension GL_KHR_shader_subgroup_arithmetic : require
@@ -24,6 +26,7 @@ layout(constant_id = PREFETCH_ID) const uint PREFETCH = 0;  // 1: software-pipel
 // 1: load u of all invocations of a block reads consecutive uvec4, so each load instruction is
 //    contiguous across invocations, at the price of one scale/zero fold per load.
 layout(constant_id = INTERLEAVED_ID) const uint INTERLEAVED = 0;
+layout(constant_id = MASKED_DECODE_ID) const uint MASKED_DECODE = 0;
 
 // [channel][invocation]
 shared float partials[8][gl_WorkGroupSize.x];
@@ -38,6 +41,19 @@ float biased_code(uint word, uint position) {
 const float kBiasedZero = 12582912.0;   // 2^23 + 8 * 2^19: biased_code of the code 8
 const float kCodeUnit = 1.0 / 524288.0;  // 2^-19
 
+// The masked decode leaves a nibble where it is when it starts at bit 16 or below (the 4 bits
+// below the exponent stay clear) and shifts the word right by 12 once for the three above, so
+// (word & mask) | exponent of 2^23 is the float 2^23 + q * 2^p. Subtracting 2^23 + 8 * 2^p is
+// exact (both lie in [2^23, 2^24)), which leaves (q - 8) * 2^p: no large bias is ever summed, so
+// low positions lose no precision. (fma(x, b, -x * 2^23) would save the subtraction only where
+// fma is fused, which Vulkan does not promise: lavapipe's is not.)
+uint masked_position(uint c) { return nibble_shift(c) <= 16u ? nibble_shift(c) : nibble_shift(c) - 12u; }
+float masked_code(uint word, uint shifted, uint c) {
+  const uint source = nibble_shift(c) <= 16u ? word : shifted;
+  const float biased = uintBitsToFloat((source & (0xFu << masked_position(c))) | 0x4B000000u);
+  return biased - (8388608.0 + 8.0 * float(1u << masked_position(c)));
+}
+
 uint step_k4(uint base, uint u, uint lane) {
   return INTERLEAVED != 0 ? base + u * THREADS_PER_BLOCK + lane : base + lane * LOADS_PER_STEP + u;
 }
@@ -49,15 +65,24 @@ void load_step(uint n8, uint base, uint lane, uint k4_count, out uvec4 packed[LO
   }
 }
 
-// sum_k x ((q - 8) s + z) = s * 2^-19 * (sum_k x b - kBiasedZero * sum_k x) + z * sum_k x, with
-// b = biased_code = 2^23 + q * 2^19, over k of one quantization group (the one holding k4).
+// One channel's share of a group: sum_k x ((q - 8) s + z), over k of one quantization group.
+// Shifted decode: dot = sum_k x b with b = biased_code = 2^23 + q * 2^19, so the share is
+// s * 2^-19 * (dot - kBiasedZero * sum_k x) + z * sum_k x.
+// Masked decode: dot = sum_k x (q - 8) 2^p, so it is (s * 2^-p) * dot + z * sum_k x.
+float group_share(uint c, float scale, float zero, float dot, float x_sum) {
+  if (MASKED_DECODE != 0) {
+    return (scale * (1.0 / float(1u << masked_position(c)))) * dot + zero * x_sum;
+  }
+  return (scale * kCodeUnit) * fma(-kBiasedZero, x_sum, dot) + zero * x_sum;
+}
+
 void fold(uint n8, uint k4, float dot_b[8], float x_sum, inout float acc[8]) {
   const uint g = (4 * k4) / GROUP_SIZE;
   const uint at = ((g * pc.padded_n + n8 * 8) * 2) / 4;
   [[unroll]] for (uint j = 0; j < 4; ++j) {
     const vec4 v = load_qparams4(at + j);
-    acc[2 * j] += (v.x * kCodeUnit) * fma(-kBiasedZero, x_sum, dot_b[2 * j]) + v.y * x_sum;
-    acc[2 * j + 1] += (v.z * kCodeUnit) * fma(-kBiasedZero, x_sum, dot_b[2 * j + 1]) + v.w * x_sum;
+    acc[2 * j] += group_share(2 * j, v.x, v.y, dot_b[2 * j], x_sum);
+    acc[2 * j + 1] += group_share(2 * j + 1, v.z, v.w, dot_b[2 * j + 1], x_sum);
   }
 }
 
@@ -72,7 +97,12 @@ void accumulate_step(uint n8, uint base, uint lane, uint k4_count, uvec4 packed[
     const vec4 xv = k4 < k4_count ? load_x4(k4) : vec4(0.0);
     x_sum += (xv.x + xv.y) + (xv.z + xv.w);
     [[unroll]] for (uint r = 0; r < 4; ++r) {
-      [[unroll]] for (uint c = 0; c < 8; ++c) dot_b[c] += xv[r] * biased_code(packed[u][r], nibble_shift(c));
+      if (MASKED_DECODE != 0) {
+        const uint shifted = packed[u][r] >> 12u;
+        [[unroll]] for (uint c = 0; c < 8; ++c) dot_b[c] += xv[r] * masked_code(packed[u][r], shifted, c);
+      } else {
+        [[unroll]] for (uint c = 0; c < 8; ++c) dot_b[c] += xv[r] * biased_code(packed[u][r], nibble_shift(c));
+      }
     }
     if (INTERLEAVED != 0) {
       fold(n8, min(k4, k4_count - 1), dot_b, x_sum, acc);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <span>
 #include <thread>
 
 #include "bench/footprint.hpp"
@@ -16,6 +17,7 @@
 #include "bench/validation_messages.hpp"
 #include "util/error.hpp"
 #include "util/parallel.hpp"
+#include "util/stop_request.hpp"
 #include "vk/commands.hpp"
 
 namespace qgemv::bench {
@@ -45,6 +47,7 @@ std::vector<Instance> generate_instances(const DecodePlan& plan, const std::vect
     for (std::int64_t t = begin; t < end; ++t) {
       for (std::int64_t i = t; i < count; i += stride) {
         try {
+          throw_if_stop_requested();  // a large model takes minutes here
           auto& instance = out[static_cast<std::size_t>(i)];
           instance.where = token[static_cast<std::size_t>(i)];
           instance.name = instance_name(file, instance.where);
@@ -59,6 +62,7 @@ std::vector<Instance> generate_instances(const DecodePlan& plan, const std::vect
         } catch (...) {
           std::lock_guard lock(mutex);
           if (!error) error = std::current_exception();
+          return;
         }
       }
     }
@@ -75,27 +79,24 @@ DeviceLimits device_limits(const vk_util::DeviceInfo& info, const RunSettings& s
   return limits;
 }
 
-// What a graph runtime puts between two operations: the next one may read what this one wrote.
-void barrier_after(const vk::raii::CommandBuffer& cmd, const GpuCase& gemv) {
+// What a graph runtime puts before an operation that reads what earlier ones wrote: one pipeline
+// barrier over the outputs of every GEMV since the previous barrier (a global memory barrier when
+// one of them is an image, `tt`). The barrier that closes a token is the measurement's.
+void barrier_over(const vk::raii::CommandBuffer& cmd, std::span<const std::unique_ptr<GpuCase>> written) {
   using Stage = vk::PipelineStageFlagBits;
   using Access = vk::AccessFlagBits;
-  if (const auto* y = gemv.output_buffer()) {
-    vk::BufferMemoryBarrier barrier(Access::eShaderWrite, Access::eShaderRead, VK_QUEUE_FAMILY_IGNORED,
-                                    VK_QUEUE_FAMILY_IGNORED, y->handle(), 0, VK_WHOLE_SIZE);
-    cmd.pipelineBarrier(Stage::eComputeShader, Stage::eComputeShader, {}, nullptr, barrier, nullptr);
-  } else {
-    vk::MemoryBarrier barrier(Access::eShaderWrite, Access::eShaderRead);
-    cmd.pipelineBarrier(Stage::eComputeShader, Stage::eComputeShader, {}, barrier, nullptr, nullptr);
+  std::vector<vk::BufferMemoryBarrier> buffers;
+  for (const auto& gemv : written) {
+    const auto* y = gemv->output_buffer();
+    if (!y) {
+      vk::MemoryBarrier barrier(Access::eShaderWrite, Access::eShaderRead);
+      cmd.pipelineBarrier(Stage::eComputeShader, Stage::eComputeShader, {}, barrier, nullptr, nullptr);
+      return;
+    }
+    buffers.emplace_back(Access::eShaderWrite, Access::eShaderRead, VK_QUEUE_FAMILY_IGNORED, VK_QUEUE_FAMILY_IGNORED,
+                         y->handle(), 0, VK_WHOLE_SIZE);
   }
-}
-
-// Between tokens, in both modes: the next token rewrites every output (a token boundary is a sync
-// point in an engine too: the sampled token is the next input).
-void end_of_token(const vk::raii::CommandBuffer& cmd) {
-  using Access = vk::AccessFlagBits;
-  vk::MemoryBarrier barrier(Access::eShaderWrite, Access::eShaderRead | Access::eShaderWrite);
-  cmd.pipelineBarrier(vk::PipelineStageFlagBits::eComputeShader, vk::PipelineStageFlagBits::eComputeShader, {},
-                      barrier, nullptr, nullptr);
+  cmd.pipelineBarrier(Stage::eComputeShader, Stage::eComputeShader, {}, nullptr, buffers, nullptr);
 }
 
 double median_of(std::vector<double> values) { return summarize(values).median; }
@@ -104,9 +105,10 @@ double median_of(std::vector<double> values) { return summarize(values).median; 
 class VariantRun {
  public:
   VariantRun(vk_util::Context& context, vk_util::Commands& commands, const DecodePlan& plan,
-             std::vector<Instance>& instances, const kernels::KernelDesc& kernel, Storage storage)
-      : context_(context), commands_(commands), plan_(plan), instances_(instances), kernel_(kernel),
-        storage_(storage) {}
+             std::vector<Instance>& instances, const std::vector<bool>& barrier_before,
+             const kernels::KernelDesc& kernel, Storage storage, const std::atomic<bool>& interrupted)
+      : context_(context), commands_(commands), plan_(plan), instances_(instances), barrier_before_(barrier_before),
+        kernel_(kernel), storage_(storage), interrupted_(interrupted) {}
 
   void run(DecodeVariant& out) {
     if (auto reason = kernels::unsupported_reason(kernel_, out.dtype, storage_, context_); !reason.empty()) {
@@ -114,8 +116,10 @@ class VariantRun {
     }
     build(out);
     if (plan_.sweep.settings.validate) validate_first_token(out);
-    out.timing = time_tokens(context_, commands_, [&](const vk::raii::CommandBuffer& cmd) { record_token(cmd, nullptr); },
-                             plan_.sweep.settings.timing);
+    out.timing = time_tokens(
+        context_, commands_, [&](const vk::raii::CommandBuffer& cmd) { record_token(cmd, nullptr); },
+        token_timing_settings(plan_.sweep.settings.timing), interrupted_);
+    out.barriers_per_token = barriers_recorded_;
     if (plan_.profile) out.profile = profile();
     out.status = out.failed_gemvs == 0 ? Status::ok : Status::failed;
     if (out.failed_gemvs > 0) {
@@ -136,6 +140,7 @@ class VariantRun {
   void build(DecodeVariant& out) {
     const auto limits = device_limits(context_.info(), plan_.sweep.settings);
     for (auto& instance : instances_) {
+      throw_if_stop_requested();
       auto& problem = *instance.problem;
       const auto& shape = problem.shape();
       const auto config = config_for(shape, out.dtype);
@@ -153,16 +158,23 @@ class VariantRun {
     }
   }
 
-  // `pool`: --profile's per-GEMV timestamps, else null.
-  void record_token(const vk::raii::CommandBuffer& cmd, const vk_util::TimestampPool* pool) const {
+  // `pool`: --profile's per-GEMV timestamps, else null. Counts the barriers it records.
+  void record_token(const vk::raii::CommandBuffer& cmd, const vk_util::TimestampPool* pool) {
+    std::int64_t barriers = 0;
+    std::size_t since = 0;  // the first GEMV since the last barrier
+    const std::span<const std::unique_ptr<GpuCase>> all(gemvs_);
     for (std::size_t i = 0; i < gemvs_.size(); ++i) {
+      if (barrier_before_[i]) {
+        barrier_over(cmd, all.subspan(since, i - since));
+        ++barriers;
+        since = i;
+      }
       const auto pair = static_cast<std::uint32_t>(i);
       if (pool) pool->write_start(cmd, pair);
       gemvs_[i]->record(cmd);
       if (pool) pool->write_end(cmd, pair);
-      if (plan_.barriers && i + 1 < gemvs_.size()) barrier_after(cmd, *gemvs_[i]);
     }
-    end_of_token(cmd);
+    barriers_recorded_ = barriers;
   }
 
   // The first token, on NaN-poisoned outputs: every GEMV's output against its own reference.
@@ -170,6 +182,7 @@ class VariantRun {
     for (const auto& gemv : gemvs_) gemv->poison_output(commands_);
     commands_.run([&](const vk::raii::CommandBuffer& cmd) { record_token(cmd, nullptr); });
     for (std::size_t i = 0; i < gemvs_.size(); ++i) {
+      throw_if_stop_requested();
       const auto& problem = *instances_[i].problem;
       const auto y = gemvs_[i]->read_output(context_, commands_);
       const auto check =
@@ -183,7 +196,7 @@ class VariantRun {
     }
   }
 
-  std::vector<ShapeShare> profile() const {
+  std::vector<ShapeShare> profile() {
     const auto gemvs = static_cast<std::uint32_t>(gemvs_.size());
     const int tokens = std::clamp(plan_.sweep.settings.timing.repetitions, 1, kMaxProfileTokens);
     const auto samples = profile_tokens(
@@ -212,17 +225,20 @@ class VariantRun {
   vk_util::Commands& commands_;
   const DecodePlan& plan_;
   std::vector<Instance>& instances_;
+  const std::vector<bool>& barrier_before_;
   const kernels::KernelDesc& kernel_;
   Storage storage_;
+  const std::atomic<bool>& interrupted_;
   std::vector<std::unique_ptr<GpuCase>> gemvs_;
+  std::int64_t barriers_recorded_ = 0;
 };
 
 class Decode {
  public:
   Decode(const DecodePlan& plan, const std::function<void(const std::string&)>& on_progress,
-         const std::atomic<bool>& interrupted)
-      : plan_(plan), on_progress_(on_progress), interrupted_(interrupted), context_(plan.sweep.context_options),
-        commands_(context_) {
+         const std::atomic<bool>& interrupted, const std::function<void(const DecodeResult&)>& on_variant_done)
+      : plan_(plan), on_progress_(on_progress), interrupted_(interrupted), on_variant_done_(on_variant_done),
+        context_(plan.sweep.context_options), commands_(context_) {
     out_.device = context_.info();
     out_.features = context_.features().enabled_names();
     out_.layers_in_file = plan.sweep.shapes.layers;
@@ -232,10 +248,15 @@ class Decode {
   DecodeResult run() {
     const auto token = compose_token(plan_.sweep.shapes, plan_.layers);
     out_.gemvs_per_token = static_cast<std::int64_t>(token.size());
+    barrier_before_ = barriers_before(plan_.sweep.shapes, token, plan_.barriers);
     if (plan_.sweep.roofline) measure_roofline_once();
     for (const auto dtype : plan_.sweep.dtypes) {
-      if (interrupted_ || stopped_) break;
-      run_dtype(token, dtype);
+      if (stopping()) break;
+      try {
+        run_dtype(token, dtype);
+      } catch (const Interrupted&) {
+        break;  // the variant under way is left out; the result says incomplete
+      }
     }
     collect_validation_messages(context_, out_);
     out_.incomplete = out_.variants.size() < plan_.sweep.dtypes.size() * plan_.sweep.kernels.size() *
@@ -246,6 +267,8 @@ class Decode {
   }
 
  private:
+  bool stopping() const { return interrupted_ || stopped_ || g_stop_requested; }
+
   void progress(const std::string& what) {
     if (on_progress_) on_progress_(what);
   }
@@ -258,6 +281,8 @@ class Decode {
       throw;
     } catch (const std::exception& e) {
       out_.roofline_error = e.what();
+    } catch (const Interrupted&) {
+      out_.roofline_error = "interrupted";
     }
   }
 
@@ -286,7 +311,7 @@ class Decode {
     }
     for (const auto* kernel : plan_.sweep.kernels) {
       for (const auto storage : plan_.sweep.storages) {
-        if (interrupted_ || stopped_) return;
+        if (stopping()) return;
         DecodeVariant variant;
         variant.kernel = std::string(kernel->name);
         variant.dtype = dtype;
@@ -300,13 +325,18 @@ class Decode {
           run_variant(instances, *kernel, variant);
         }
         out_.variants.push_back(std::move(variant));
+        if (on_variant_done_) {
+          out_.incomplete = true;  // until the last variant; run() settles it
+          out_.wall_s = std::chrono::duration<double>(Clock::now() - start_).count();
+          on_variant_done_(out_);
+        }
       }
     }
   }
 
   void run_variant(std::vector<Instance>& instances, const kernels::KernelDesc& kernel, DecodeVariant& variant) {
     const auto label = fmt::format("{} {} {}", kernel.name, to_string(variant.dtype), to_string(variant.storage));
-    VariantRun replay(context_, commands_, plan_, instances, kernel, variant.storage);
+    VariantRun replay(context_, commands_, plan_, instances, barrier_before_, kernel, variant.storage, interrupted_);
     try {
       progress("token " + label);
       replay.run(variant);
@@ -385,7 +415,9 @@ class Decode {
   const DecodePlan& plan_;
   const std::function<void(const std::string&)>& on_progress_;
   const std::atomic<bool>& interrupted_;
+  const std::function<void(const DecodeResult&)>& on_variant_done_;
   const Clock::time_point start_ = Clock::now();
+  std::vector<bool> barrier_before_;
   vk_util::Context context_;
   vk_util::Commands commands_;
   bool stopped_ = false;
@@ -433,8 +465,9 @@ void fill_decode_derived(DecodeResult& result) {
 }
 
 DecodeResult run_decode(const DecodePlan& plan, const std::function<void(const std::string&)>& on_progress,
-                        const std::atomic<bool>& interrupted) {
-  return Decode(plan, on_progress, interrupted).run();
+                        const std::atomic<bool>& interrupted,
+                        const std::function<void(const DecodeResult&)>& on_variant_done) {
+  return Decode(plan, on_progress, interrupted, on_variant_done).run();
 }
 
 }  // namespace qgemv::bench

@@ -22,7 +22,7 @@ struct DecodePlan {
   // device: as the sweep reads them. Its cold-cache setting applies to the isolated pass.
   SweepPlan sweep;
   std::int64_t layers = 0;  // replayed: the file's, or fewer (--layers)
-  bool barriers = true;     // a buffer barrier after each GEMV, as a graph runtime inserts
+  BarrierMode barriers = BarrierMode::graph;  // where barriers go between a token's GEMVs
   bool profile = false;     // a timestamp pair per GEMV in extra tokens: each shape's share
 };
 
@@ -53,8 +53,9 @@ struct DecodeVariant {
   Status status = Status::failed;
   std::string message;
   std::int64_t dispatches_per_token = 0;  // vkCmdDispatch calls (a GEMV split along N is several)
+  std::int64_t barriers_per_token = 0;    // pipeline barriers recorded between the token's GEMVs
   Bytes bytes_per_token;
-  std::optional<TokenTiming> timing;
+  std::optional<Timing> timing;  // per token: repetitions[i].seconds, .dispatches = tokens
   std::int64_t validated_gemvs = 0;   // outputs of the first token checked against the reference
   std::int64_t failed_gemvs = 0;
   double worst_nrmse = 0;
@@ -65,6 +66,9 @@ struct DecodeVariant {
   TokenFigures figures;
   std::optional<double> speedup_vs_baseline;  // baseline kernel's token time / this one's, same dtype and storage
   std::vector<ShapeShare> profile;
+
+  // Its token times stayed non-stationary after the re-measurement: not to be reported as fact.
+  bool unstable() const { return timing && timing->stability.unstable; }
 };
 
 struct DecodeResult {
@@ -76,7 +80,7 @@ struct DecodeResult {
   std::int64_t layers = 0;
   std::int64_t gemvs_per_token = 0;
   std::vector<DecodeVariant> variants;
-  bool incomplete = false;  // interrupted before every variant ran
+  bool incomplete = false;  // interrupted (stop signal, lost device) before every variant ran
   std::size_t validation_messages = 0;
   std::vector<std::string> first_validation_messages;
   double wall_s = 0;
@@ -92,8 +96,12 @@ struct ModelFootprint {
 ModelFootprint model_footprint(const config::ShapesFile& file, std::int64_t layers, DType dtype,
                                quant::Quantization quantization = quant::Quantization::affine);
 
+// `interrupted` (or a stop request, util/stop_request.hpp) ends the run after the current GPU
+// submission: the variant under way is left out and the result is incomplete. `on_variant_done`
+// gets the results so far (incomplete, derived figures not filled) after each variant.
 DecodeResult run_decode(const DecodePlan& plan, const std::function<void(const std::string&)>& on_progress,
-                        const std::atomic<bool>& interrupted);
+                        const std::atomic<bool>& interrupted,
+                        const std::function<void(const DecodeResult&)>& on_variant_done = {});
 
 // Fills figures and speedup_vs_baseline of every ok variant.
 void fill_decode_derived(DecodeResult& result);

@@ -1,14 +1,14 @@
 #pragma once
-// Times whole decode tokens: warm-up tokens until two successive batches agree (bounded), then
-// repetitions, each an independent measurement of one or more tokens recorded back to back in one
-// command buffer, with a timestamp at every token's start and end. The summary is over
-// repetitions' per-token times, as the per-case timing summarises repetitions.
+// Times whole decode tokens with the sweep's measurement (timing.hpp, docs/measurement.md): what
+// it calls a dispatch is one token here. Warm-up to a steady state, repetitions of back-to-back
+// tokens with a timestamp pair and a barrier around each, the drift test and one re-measurement
+// are the sweep's own rules, not a copy of them.
+#include <atomic>
 #include <cstdint>
 #include <functional>
-#include <string>
 #include <vector>
 
-#include "bench/statistics.hpp"
+#include "bench/case_result.hpp"
 #include "bench/timing.hpp"
 #include "vk/commands.hpp"
 #include "vk/context.hpp"
@@ -16,34 +16,22 @@
 
 namespace qgemv::bench {
 
-struct TokenRepetition {
-  double seconds_per_token = 0;  // mean over this repetition's tokens
-  std::int64_t tokens = 0;
-};
-
-struct TokenTiming {
-  std::string timer;  // "gpu" (timestamps) or "host" (fallback: submission wall time)
-  std::int64_t warmup_tokens = 0;
-  bool warmup_steady = false;  // two successive warm-up batches agreed before the bound
-  std::vector<TokenRepetition> repetitions;
-  Summary summary;  // over repetitions[i].seconds_per_token
-};
-
-// Records one whole token into `cmd`.
+// Records one whole token into `cmd` (without the barrier that closes it: the measurement puts
+// its own between tokens, the one it puts between any two timed units).
 using TokenRecorder = std::function<void(const vk::raii::CommandBuffer& cmd)>;
 
-TokenTiming time_tokens(vk_util::Context& context, vk_util::Commands& commands, const TokenRecorder& record,
-                        const TimingSettings& settings);
+// Before a variant's tokens are timed the GPU has idled for seconds (the model uploaded, the first
+// token's outputs checked on the CPU); on the H200 its clocks then sat on a low plateau for a few
+// hundred milliseconds, steady enough for two warm-up batches to agree 2-4x above the final time.
+// So token warm-up runs at least this long (within the sweep's bound: 3 s and half --max-time).
+inline constexpr double kTokenWarmupFloorS = 1.0;
+// The sweep's settings with that floor.
+TimingSettings token_timing_settings(TimingSettings settings);
 
-// Warm-up is steady when a batch's per-token time is within this fraction of the previous batch's.
-inline constexpr double kSteadyTolerance = 0.05;
-bool warmup_steady(double previous_s, double current_s);
-// Warm-up stops after this many tokens even when not steady.
-std::int64_t max_warmup_tokens(int warmup);
-// Tokens per repetition: enough that `repetitions` of them reach --min-time, from an estimate of
-// one token's time; at least 1, at most kMaxTokensPerRepetition.
-inline constexpr std::int64_t kMaxTokensPerRepetition = 32;
-std::int64_t tokens_per_repetition(double token_estimate_s, const TimingSettings& settings);
+// repetitions[i].seconds is GPU seconds per token of repetition i, .dispatches its tokens;
+// warmup.dispatches the warm-up tokens. Throws Interrupted (util/stop_request.hpp) on a stop.
+Timing time_tokens(vk_util::Context& context, vk_util::Commands& commands, const TokenRecorder& record,
+                   const TimingSettings& settings, const std::atomic<bool>& interrupted);
 
 // --profile: per-dispatch GPU seconds of `tokens` separately submitted tokens; `record` writes the
 // pool's pair i around GEMV i. Returns [token][gemv]; empty when timestamps are unusable.

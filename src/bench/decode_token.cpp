@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <map>
 #include <tuple>
 
 #include "util/error.hpp"
@@ -54,6 +57,54 @@ std::vector<std::size_t> distinct_shapes(const config::ShapesFile& file) {
       seen = seen || std::tie(s.n, s.k, s.group_size) == std::tie(t.n, t.k, t.group_size);
     }
     if (!seen) out.push_back(i);
+  }
+  return out;
+}
+
+std::string barrier_mode_name(BarrierMode mode) {
+  switch (mode) {
+    case BarrierMode::graph: return "graph";
+    case BarrierMode::all: return "all";
+    case BarrierMode::none: return "none";
+  }
+  return "graph";
+}
+
+BarrierMode parse_barrier_mode(const std::string& text) {
+  if (text == "graph") return BarrierMode::graph;
+  if (text == "all" || text == "on") return BarrierMode::all;
+  if (text == "none" || text == "off") return BarrierMode::none;
+  throw UsageError(fmt::format("--barriers {}: expected graph, all or none", text));
+}
+
+std::string input_role(const config::Shape& shape) {
+  static const std::map<std::string, std::string> kRoles = {
+      {"q", "attention input"},    {"k", "attention input"},      {"v", "attention input"},
+      {"q_proj", "attention input"}, {"k_proj", "attention input"}, {"v_proj", "attention input"},
+      {"wq", "attention input"},   {"wk", "attention input"},     {"wv", "attention input"},
+      {"gate", "mlp input"},       {"up", "mlp input"},           {"gate_proj", "mlp input"},
+      {"up_proj", "mlp input"},    {"w1", "mlp input"},           {"w3", "mlp input"},
+  };
+  std::string name = shape.name;
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  const auto it = kRoles.find(name);
+  return it != kRoles.end() ? it->second : "input of " + shape.name;
+}
+
+std::vector<bool> barriers_before(const config::ShapesFile& file, const std::vector<GemvInstance>& token,
+                                  BarrierMode mode) {
+  std::vector<bool> out(token.size(), false);
+  for (std::size_t i = 1; i < token.size(); ++i) {
+    if (mode != BarrierMode::graph) {
+      out[i] = mode == BarrierMode::all;
+      continue;
+    }
+    const auto& before = token[i - 1];
+    const auto& shape = file.shapes[token[i].shape_index];
+    const auto& previous = file.shapes[before.shape_index];
+    const bool same_input =
+        before.layer == token[i].layer && previous.k == shape.k && input_role(previous) == input_role(shape);
+    out[i] = !same_input;
   }
   return out;
 }

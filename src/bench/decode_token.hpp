@@ -49,6 +49,24 @@ std::optional<double> isolated_seconds_per_token(const config::ShapesFile& file,
   return total;
 }
 
+// Where the replay records a pipeline barrier between two GEMVs of a token (docs/decode.md,
+// "Barriers"): `graph` where a graph runtime puts one, `all` between every pair, `none` nowhere.
+enum class BarrierMode { graph, all, none };
+std::string barrier_mode_name(BarrierMode mode);
+// "graph", "all", "none"; the older "on" and "off" mean all and none. UsageError otherwise.
+BarrierMode parse_barrier_mode(const std::string& text);
+
+// What a layer GEMV reads, by its shape's name (case-insensitive): q, k and v (also q_proj, wq,
+// ...) the attention input, gate and up (gate_proj, w1, w3, ...) the MLP input; any other shape
+// reads an input of its own, shared only by its own instances (a count of 2 is one such pair).
+std::string input_role(const config::Shape& shape);
+
+// For each GEMV of `token`, whether a barrier is recorded before it. Graph: unless it reads what
+// the GEMV before it reads (same layer, same K, same input role), since it may read what any GEMV
+// since the last barrier wrote; never before the first GEMV (the token boundary is a barrier).
+std::vector<bool> barriers_before(const config::ShapesFile& file, const std::vector<GemvInstance>& token,
+                                  BarrierMode mode);
+
 // Per-token figures from the measured median GPU time per token.
 struct TokenFigures {
   double tokens_per_second = 0;                // 1 / time: the bound GEMVs alone allow

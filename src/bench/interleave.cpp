@@ -20,4 +20,25 @@ std::optional<std::vector<Timing>> take_interleaved(const std::vector<Measuremen
   return out;
 }
 
+std::optional<std::vector<Timing>> take_remeasuring_once(const std::vector<Measurement*>& measurements,
+                                                         const std::atomic<bool>& interrupted,
+                                                         const std::function<void(std::size_t)>& before_each,
+                                                         const UnstableTest& unstable) {
+  auto timings = take_interleaved(measurements, interrupted, before_each);
+  if (!timings || !unstable(*timings)) return timings;
+  for (auto* m : measurements) m->restart();
+  timings = take_interleaved(measurements, interrupted, before_each);
+  if (timings) {
+    for (auto& t : *timings) t.remeasured = true;
+  }
+  return timings;
+}
+
+bool any_timing_unstable(const std::vector<Timing>& timings) {
+  for (const auto& t : timings) {
+    if (t.stability.unstable) return true;
+  }
+  return false;
+}
+
 }  // namespace qgemv::bench

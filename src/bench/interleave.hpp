@@ -17,4 +17,17 @@ std::optional<std::vector<Timing>> take_interleaved(const std::vector<Measuremen
                                                     const std::atomic<bool>& interrupted,
                                                     const std::function<void(std::size_t)>& before_each = {});
 
+// The drift rule (docs/measurement.md, "Drift"), for the sweep and decode alike: after the
+// repetitions, when `unstable` says any of them is not stationary, every measurement drops its
+// repetitions and takes a fresh set once; those timings say `remeasured`. What is still unstable
+// then keeps its stability verdict for the reports. std::nullopt when interrupted.
+using UnstableTest = std::function<bool(const std::vector<Timing>&)>;
+std::optional<std::vector<Timing>> take_remeasuring_once(const std::vector<Measurement*>& measurements,
+                                                         const std::atomic<bool>& interrupted,
+                                                         const std::function<void(std::size_t)>& before_each,
+                                                         const UnstableTest& unstable);
+
+// Any timing's own repetitions unstable: the test for measurements that are not paired.
+bool any_timing_unstable(const std::vector<Timing>& timings);
+
 }  // namespace qgemv::bench

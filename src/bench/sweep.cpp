@@ -260,14 +260,10 @@ class Sweep {
       p.measurement->warm_up();
       measurements.push_back(p.measurement.get());
     }
-    auto timings = take_interleaved(measurements, interrupted_, [&](std::size_t i) { running = group[i].variant; });
+    auto timings = take_remeasuring_once(
+        measurements, interrupted_, [&](std::size_t i) { running = group[i].variant; },
+        [&](const std::vector<Timing>& taken) { return any_unstable(group, taken); });
     if (!timings) return;  // interrupted
-    if (any_unstable(group, *timings)) {
-      for (auto* m : measurements) m->restart();
-      timings = take_interleaved(measurements, interrupted_, [&](std::size_t i) { running = group[i].variant; });
-      if (!timings) return;
-      for (auto& t : *timings) t.remeasured = true;
-    }
     for (std::size_t i = 0; i < group.size(); ++i) {
       auto& p = group[i];
       p.gpu->finish(p.result, std::move((*timings)[i]));

@@ -106,7 +106,8 @@ void Measurement::warm_up() {
         kMaxDispatchesPerRepetition);
     latest = run_batch(n, false, nullptr);
     w.dispatches += n;
-    if (previous && w.dispatches >= settings_.warmup && warm(*previous, latest, settings_.warmup_tolerance)) {
+    if (previous && w.dispatches >= settings_.warmup && seconds_since(start) >= settings_.warmup_min_s &&
+        warm(*previous, latest, settings_.warmup_tolerance)) {
       w.converged = true;
       break;
     }

@@ -23,6 +23,8 @@ struct TimingSettings {
   std::size_t samples = 0;      // --samples: raw per-dispatch samples kept, at most this many; 0 none
   double warmup_tolerance = 0.05;  // successive warm-up batch means agree within this fraction
   double warmup_max_s = 3.0;       // warm-up bound, further capped at max_time_s / 2
+  double warmup_min_s = 0;         // warm-up runs at least this long (within the bound) before it may
+                                   // converge: a GPU's clocks may sit on a steady low plateau first
   double fault_ramp = 0;  // test hook (QGEMV_FAULT_DRIFT_RAMP): repetition i is slowed by ramp * i / (n - 1)
 };
 

@@ -33,7 +33,6 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
-constexpr int kExitSignalBase = 128;  // shells report death by signal S as 128 + S
 
 std::string utc_now() {
   const std::time_t now = std::time(nullptr);
@@ -74,7 +73,7 @@ std::unique_ptr<ProgressLine> progress_line(bool quiet) {
 }
 
 int exit_code_for(const bench::SweepResult& sweep, bool validation_layer) {
-  if (sweep.incomplete && stop_signal() != 0) return kExitSignalBase + stop_signal();
+  if (sweep.incomplete && stop_signal() != 0) return stop_exit_code();
   if (!sweep.stopped_reason.empty()) return kExitFailed;
   if (validation_layer && sweep.validation_messages > 0) return kExitFailed;
   for (const auto& r : sweep.results) {
@@ -86,7 +85,7 @@ int exit_code_for(const bench::SweepResult& sweep, bool validation_layer) {
 std::string incomplete_reason(const bench::SweepResult& sweep) {
   if (!sweep.incomplete) return {};
   if (!sweep.stopped_reason.empty()) return sweep.stopped_reason;
-  if (stop_signal() != 0) return fmt::format("interrupted by {}", stop_signal_name(stop_signal()));
+  if (stop_signal() != 0) return interrupted_reason();
   return "in progress";
 }
 

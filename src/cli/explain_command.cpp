@@ -5,6 +5,7 @@
 #include "cli/plan.hpp"
 #include "explain/explain_report.hpp"
 #include "report/output_file.hpp"
+#include "util/error.hpp"
 
 namespace qgemv::cli {
 
@@ -18,6 +19,13 @@ int explain_command(const ExplainArgs& args, bool validation_layer, const std::s
   options.driver = !args.no_driver;
   options.representations = args.verbose;
   options.validation_layer = validation_layer;
+  if (!args.config.empty()) {
+    try {
+      options.config = kernels::TuneConfig::parse(args.config);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--config: ") + e.what());
+    }
+  }
   if (!args.out.empty()) report::check_output_path(args.out, args.force, "--out");
 
   const auto explanation = explain::run_explain(options);

@@ -180,6 +180,9 @@ Options parse_options(int argc, char** argv) {
   explain->add_option("--storage", e.storages, "bb, bt and/or tt, comma separated")->delimiter(',')->capture_default_str();
   explain->add_option("--device", e.device, "device index or a substring of its name (default: the best device)");
   explain->add_flag("--verbose", e.verbose, "also the driver's internal representations of each pipeline");
+  explain->add_option("--config", e.config,
+                      "configuration of tunable kernels, as tuning files and result tables name it (e.g. "
+                      "t32.b4.u4.subgroup.mask; default: t64.b4.u4.subgroup)");
   explain->add_flag("--no-driver", e.no_driver, "the SPIR-V census only: no Vulkan device is opened");
   explain->add_option("--out", e.out, "write the explanation as JSON to this file (never overwritten without --force)");
   explain->add_flag("--force", e.force, "allow --out to replace an existing file");
@@ -191,8 +194,10 @@ Options parse_options(int argc, char** argv) {
   decode->fallthrough();
   decode->add_option("--layers", o.decode.layers, "replay only the first N layers (default: all)")
       ->check(must_be<std::int64_t>("a positive integer", "POSITIVE", [](std::int64_t v) { return v > 0; }));
-  decode->add_option("--barriers", o.decode.barriers, "on|off: a buffer barrier after each GEMV, as a graph runtime")
-      ->check(CLI::IsMember({"on", "off"}))
+  decode->add_option("--barriers", o.decode.barriers,
+                     "graph: a barrier where a GEMV reads what earlier ones wrote, as a graph runtime puts them; "
+                     "all: between every two GEMVs; none (on and off: all and none)")
+      ->check(CLI::IsMember({"graph", "all", "none", "on", "off"}))
       ->capture_default_str();
   decode->add_flag("--profile", o.decode.profile, "also time each GEMV within a token and report each shape's share");
 

@@ -31,6 +31,7 @@ struct ExplainArgs {
   std::vector<std::string> storages = {"bb", "bt", "tt"};
   std::string device;
   bool verbose = false;
+  std::string config;  // of tunable kernels; empty: the default configuration
   bool no_driver = false;
   std::string out;
   bool force = false;
@@ -41,7 +42,7 @@ struct ExplainArgs {
 // `qgemv-bench decode`: the sweep's options plus these (src/cli/decode_command.cpp).
 struct DecodeArgs {
   std::optional<std::int64_t> layers;  // replay fewer layers than the file has
-  std::string barriers = "on";
+  std::string barriers = "graph";
   bool profile = false;
   bool operator==(const DecodeArgs&) const = default;
 };

@@ -96,6 +96,23 @@ std::function<void(const bench::SweepResult&)> checkpoint_writer(report::OutputF
   };
 }
 
+bool write_document(const Options& o, report::OutputFile* out, const std::string& document) {
+  if (o.out != "-") return out == nullptr || save(*out, document, "result document");
+  if (std::fwrite(document.data(), 1, document.size(), stdout) == document.size() && std::fflush(stdout) == 0) {
+    return true;
+  }
+  const std::string why = std::strerror(errno);
+  try {
+    const auto fallback = report::write_fallback("result.json", document);
+    fmt::print(stderr, "qgemv-bench: cannot write the result document to stdout: {}; it was written to {} instead\n",
+               why, fallback.string());
+  } catch (const report::WriteError& e) {
+    fmt::print(stderr, "qgemv-bench: cannot write the result document to stdout: {}; it is lost: {}\n", why,
+               one_line(e.what()));
+  }
+  return false;
+}
+
 bool write_results(const Options& o, const report::RunInfo& info, report::OutputFile* out,
                    report::TableStream* stream) {
   bool saved = true;
@@ -103,23 +120,7 @@ bool write_results(const Options& o, const report::RunInfo& info, report::Output
     report::OutputFile tuning(o.tuning, true);
     saved = save(tuning, report::tuning_file_text(info.sweep->tuning), "tuning file") && saved;
   }
-  if (o.out == "-") {
-    const auto document = result_document(info, o.format);
-    if (std::fwrite(document.data(), 1, document.size(), stdout) != document.size() || std::fflush(stdout) != 0) {
-      const std::string why = std::strerror(errno);
-      try {
-        const auto fallback = report::write_fallback("result.json", document);
-        fmt::print(stderr, "qgemv-bench: cannot write the result document to stdout: {}; it was written to {} instead\n",
-                   why, fallback.string());
-      } catch (const report::WriteError& e) {
-        fmt::print(stderr, "qgemv-bench: cannot write the result document to stdout: {}; it is lost: {}\n", why,
-                   one_line(e.what()));
-      }
-      saved = false;
-    }
-  } else if (out != nullptr) {
-    saved = save(*out, result_document(info, o.format), "result document") && saved;
-  }
+  if (o.out == "-" || out != nullptr) saved = write_document(o, out, result_document(info, o.format)) && saved;
   print_table(o, info, stream);
   return saved;
 }

@@ -37,6 +37,11 @@ std::string result_document(const report::RunInfo& info, const std::string& form
 std::function<void(const bench::SweepResult&)> checkpoint_writer(report::OutputFile* out, const Options& o,
                                                                  const report::RunInfo& info);
 
+// Writes a result document (the sweep's or decode's) where --out says: stdout for `--out -`, else
+// `out` (none when null). A file or stream that cannot take it sends it to a fallback file; the
+// message names the reason and the fallback. False when it did not reach the place asked for.
+bool write_document(const Options& o, report::OutputFile* out, const std::string& document);
+
 // Writes the tuning file (--tune) and the document (to `out`, or stdout for `--out -`), then the
 // console table (stdout, or stderr for `--out -`; none with --quiet; only its summary when
 // `stream` printed the rows as they came). A file that cannot be

@@ -63,4 +63,11 @@ const char* stop_signal_name(int signal) {
   }
 }
 
+int stop_exit_code() {
+  constexpr int kExitSignalBase = 128;
+  return stop_signal() == 0 ? 0 : kExitSignalBase + stop_signal();
+}
+
+std::string interrupted_reason() { return std::string("interrupted by ") + stop_signal_name(stop_signal()); }
+
 }  // namespace qgemv::cli

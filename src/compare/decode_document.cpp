@@ -38,6 +38,18 @@ T get(const std::string& label, const json& object, const std::string& path, con
   return value.get<T>();
 }
 
+// timing.stability, written since decode took the sweep's drift rule; older documents have none
+// and read as stable.
+void read_stability(const std::string& label, const json& timing, const std::string& path, CaseRecord& c) {
+  if (timing.is_null() || !timing.contains("stability")) return;
+  const auto& stability = timing["stability"];
+  c.unstable = get<bool>(label, stability, path + ".stability", "unstable");
+  c.speedup_unstable = c.unstable;  // its speedup is a ratio of medians, this one among them
+  if (c.unstable && stability.contains("reason") && stability["reason"].is_string()) {
+    c.unstable_reason = stability["reason"].get<std::string>();
+  }
+}
+
 CaseRecord read_token(const std::string& label, const json& result, const std::string& path, const CaseId& model) {
   CaseRecord c;
   c.id = model;
@@ -59,12 +71,27 @@ CaseRecord read_token(const std::string& label, const json& result, const std::s
     }
   }
   if (c.status == "ok" && c.samples_s.empty()) fail(label, path + ".timing.samples", "an ok result needs samples");
+  read_stability(label, timing, path + ".timing", c);
   c.bytes_total = get<std::int64_t>(label, field(label, result, path, "bytes_per_token"), path + ".bytes_per_token",
                                     "total");
   const auto& speedup = field(label, result, path, "speedup_vs_baseline");
   if (!speedup.is_null() && !speedup.is_number()) fail(label, path + ".speedup_vs_baseline", "expected a number or null");
   if (speedup.is_number()) c.speedup_vs_legacy = speedup.get<double>();
   return c;
+}
+
+// Where the token's barriers were: settings.barrier_mode, or in documents written before it, the
+// boolean "barriers" (true was a barrier between every two GEMVs). Null when neither is there.
+json barrier_mode(const std::string& label, const json& settings) {
+  if (!settings.is_object()) fail(label, "$.settings", "expected an object");
+  if (const auto it = settings.find("barrier_mode"); it != settings.end()) {
+    if (!it->is_string()) fail(label, "$.settings.barrier_mode", "expected a string");
+    return *it;
+  }
+  if (const auto it = settings.find("barriers"); it != settings.end() && it->is_boolean()) {
+    return it->get<bool>() ? "all" : "none";
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -84,6 +111,8 @@ ResultDocument parse_decode_document(const json& doc, const std::string& label) 
   }
   ResultDocument out;
   out.label = label;
+  const auto settings = doc.find("settings");
+  out.settings = {{"barrier_mode", settings == doc.end() ? json(nullptr) : barrier_mode(label, *settings)}};
   out.device_name =
       get<std::string>(label, field(label, field(label, doc, "$", "context"), "$.context", "device"), "$.context.device",
                        "name");

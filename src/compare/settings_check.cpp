@@ -24,7 +24,8 @@ nlohmann::json setting(const ResultDocument& doc, const std::string& name) {
 const std::vector<std::string>& measurement_setting_names() {
   static const std::vector<std::string> names = {"cold_cache",  "cold_cache_target_bytes", "group_size",
                                                  "repetitions", "min_time_s",              "max_time_s",
-                                                 "warmup",      "max_binding_bytes",       "interleaved"};
+                                                 "warmup",      "max_binding_bytes",       "interleaved",
+                                                 "barrier_mode"};  // decode: where a token's barriers are
   return names;
 }
 

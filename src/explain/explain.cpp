@@ -41,15 +41,16 @@ std::uint32_t weights_per_load(quant::Layout layout) {
   return layout == quant::Layout::legacy_interleaved ? 8 : 32;
 }
 
-VariantExplanation explain_variant(const kernels::KernelDesc& kernel, DType dtype, Storage storage) {
+VariantExplanation explain_variant(const kernels::KernelDesc& kernel, DType dtype, Storage storage,
+                                   const kernels::TuneConfig& config) {
   VariantExplanation v;
   v.kernel = &kernel;
   v.dtype = dtype;
   v.storage = storage;
 
-  if (kernel.tunable) v.tune_config = kernels::TuneConfig{}.to_string();
+  if (kernel.tunable) v.tune_config = config.to_string();
   // The census does not depend on the group size; 128 stands in for it (the shipped models' value).
-  const auto dispatch = kernels::dispatch_for(kernel, kernels::TuneConfig{});
+  const auto dispatch = kernels::dispatch_for(kernel, config);
   for (const auto& c : kernels::specialization(kernel, dispatch, kKnownGroupSize)) v.specialization[c.id] = c.value;
   v.flavour = dispatch.flavour;
   v.module = kernels::variant_name(kernel, dtype, storage, v.flavour);
@@ -73,7 +74,7 @@ Explanation run_explain(const ExplainOptions& options) {
   Explanation out;
   for (const auto* kernel : options.kernels) {
     for (const auto dtype : options.dtypes) {
-      for (const auto storage : options.storages) out.variants.push_back(explain_variant(*kernel, dtype, storage));
+      for (const auto storage : options.storages) out.variants.push_back(explain_variant(*kernel, dtype, storage, options.config));
     }
   }
   if (!options.driver) {

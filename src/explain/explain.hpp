@@ -22,6 +22,7 @@ struct ExplainOptions {
   bool driver = true;             // false: census only, no Vulkan device needed
   bool representations = false;   // also the driver's internal representation text (--verbose)
   bool validation_layer = false;
+  kernels::TuneConfig config;     // of tunable kernels (--config)
 };
 
 struct VariantExplanation {
@@ -52,7 +53,8 @@ struct Explanation {
 std::uint32_t weights_per_load(quant::Layout layout);
 
 // The census of one embedded variant, without any device.
-VariantExplanation explain_variant(const kernels::KernelDesc& kernel, DType dtype, Storage storage);
+VariantExplanation explain_variant(const kernels::KernelDesc& kernel, DType dtype, Storage storage,
+                                   const kernels::TuneConfig& config = {});
 
 Explanation run_explain(const ExplainOptions& options);
 

@@ -89,7 +89,12 @@ const std::vector<KernelDesc>& kernel_table() {
         if (kernel.name == "coop") kernel.summary += " [SLOWED: built with QGEMV_TEST_SLOW_COOP, test only]";
 #endif
 #if defined(QGEMV_REPRODUCED_GLSLANG)
-        if (kernel.compiler == "glslc -O") kernel.compiler = "glslangValidator -V (QGEMV_REPRODUCED_GLSLC_O=OFF)";
+        if (kernel.compiler == "glslc -O" && !kernel.reproduces.empty()) {
+          kernel.compiler = "glslangValidator -V (QGEMV_REPRODUCED_GLSLC_O=OFF)";
+        }
+#endif
+#if defined(QGEMV_OWN_KERNELS_COMPILER)
+        if (kernel.reproduces.empty()) kernel.compiler = QGEMV_OWN_KERNELS_COMPILER " (QGEMV_OWN_KERNELS_COMPILER)";
 #endif
         out.push_back(std::move(kernel));
       }
@@ -156,7 +161,8 @@ Dispatch dispatch_for(const KernelDesc& kernel, const TuneConfig& config) {
            {"threads_per_block", config.threads_per_block},
            {"loads_per_step", config.loads_per_step},
            {"prefetch", config.prefetch ? 1u : 0u},
-           {"interleaved", config.interleaved ? 1u : 0u}},
+           {"interleaved", config.interleaved ? 1u : 0u},
+           {"masked_decode", config.masked_decode ? 1u : 0u}},
           config.subgroup_reduction ? "subgroup" : "shared"};
 }
 

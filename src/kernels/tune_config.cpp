@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
+#include <stdexcept>
+#include <vector>
 
 namespace qgemv::kernels {
 namespace {
@@ -15,8 +18,48 @@ constexpr std::uint32_t kMaxWorkgroupSize = 512;
 }  // namespace
 
 std::string TuneConfig::to_string() const {
-  return fmt::format("t{}.b{}.u{}.{}{}{}", threads_per_block, blocks_per_workgroup, loads_per_step,
-                     subgroup_reduction ? "subgroup" : "shared", prefetch ? ".pf" : "", interleaved ? ".il" : "");
+  return fmt::format("t{}.b{}.u{}.{}{}{}{}", threads_per_block, blocks_per_workgroup, loads_per_step,
+                     subgroup_reduction ? "subgroup" : "shared", prefetch ? ".pf" : "", interleaved ? ".il" : "",
+                     masked_decode ? ".mask" : "");
+}
+
+TuneConfig TuneConfig::parse(std::string_view name) {
+  const auto bad = [&](std::string_view why) {
+    return std::invalid_argument(fmt::format("configuration \"{}\": {} (expected e.g. t64.b4.u4.subgroup.pf)", name, why));
+  };
+  std::vector<std::string_view> parts;
+  for (std::size_t start = 0;;) {
+    const auto dot = name.find('.', start);
+    parts.push_back(name.substr(start, dot == std::string_view::npos ? dot : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (parts.size() < 4) throw bad("too few parts");
+  const auto number = [&](std::string_view part, char letter) {
+    std::uint32_t value = 0;
+    const auto* end = part.data() + part.size();
+    if (part.size() < 2 || part[0] != letter || std::from_chars(part.data() + 1, end, value).ptr != end || value == 0) {
+      throw bad(fmt::format("\"{}\" is not {} followed by a positive number", part, letter));
+    }
+    return value;
+  };
+  TuneConfig config;
+  config.threads_per_block = number(parts[0], 't');
+  config.blocks_per_workgroup = number(parts[1], 'b');
+  config.loads_per_step = number(parts[2], 'u');
+  if (parts[3] != "subgroup" && parts[3] != "shared") throw bad("the reduction is subgroup or shared");
+  config.subgroup_reduction = parts[3] == "subgroup";
+  // Options in to_string's order, each at most once.
+  std::size_t next = 4;
+  const auto option = [&](std::string_view flag) {
+    if (next < parts.size() && parts[next] == flag) return ++next, true;
+    return false;
+  };
+  config.prefetch = option("pf");
+  config.interleaved = option("il");
+  config.masked_decode = option("mask");
+  if (next != parts.size()) throw bad(fmt::format("unexpected \"{}\"", parts[next]));
+  return config;
 }
 
 std::string config_problem(const TuneConfig& config, std::int64_t group_size, const vk_util::DeviceInfo& device) {
@@ -51,6 +94,9 @@ TuneConfig heuristic_config(std::int64_t n, std::int64_t k, std::int64_t group_s
       std::clamp<std::int64_t>(threads, std::min(floor_threads, max_workgroup), max_workgroup));
   config.blocks_per_workgroup =
       static_cast<std::uint32_t>(std::max<std::int64_t>(1, max_workgroup / config.threads_per_block));
+  // The masked decode was 2-5% faster on the H200's DRAM-bound shapes and even on small ones
+  // (results/README.md); it needs nothing the shifted one does not.
+  config.masked_decode = true;
   // subgroupAdd where the device allows it for this shape, else the shared-memory tree.
   config.subgroup_reduction = true;
   config.subgroup_reduction = config_problem(config, group_size, device).empty();
@@ -58,16 +104,20 @@ TuneConfig heuristic_config(std::int64_t n, std::int64_t k, std::int64_t group_s
 }
 
 std::vector<TuneConfig> tune_candidates(std::int64_t group_size, const vk_util::DeviceInfo& device) {
+  // Prefetching and interleaving together were the slowest candidates of every H100 shape
+  // (results/README.md), so each is searched alone.
+  enum class Loop { plain, prefetch, interleaved };
   std::vector<TuneConfig> out;
   for (std::uint32_t threads : {32u, 64u, 128u, 256u}) {
     for (std::uint32_t workgroup : {128u, 256u}) {
       if (workgroup < threads) continue;
-      for (std::uint32_t loads : {2u, 4u, 8u}) {
-        for (bool prefetch : {false, true}) {
-          for (bool interleaved : {false, true}) {
+      for (std::uint32_t loads : {2u, 4u, 8u, 16u}) {
+        for (Loop loop : {Loop::plain, Loop::prefetch, Loop::interleaved}) {
+          for (bool masked : {false, true}) {
             // The two reductions measured within 2% of each other on the H100 (results/README.md),
             // so the shared-memory tree is searched only where subgroup arithmetic is missing.
-            TuneConfig config{threads, workgroup / threads, loads, true, prefetch, interleaved};
+            TuneConfig config{threads, workgroup / threads, loads, true, loop == Loop::prefetch,
+                              loop == Loop::interleaved, masked};
             if (!config_problem(config, group_size, device).empty()) config.subgroup_reduction = false;
             if (config_problem(config, group_size, device).empty()) out.push_back(config);
           }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vk/device_info.hpp"
@@ -17,10 +18,13 @@ struct TuneConfig {
   bool subgroup_reduction = true;           // subgroupAdd, else a shared-memory tree (a build flavour)
   bool prefetch = false;                    // load the next step's weights before using this step's
   bool interleaved = false;                 // load u of a block's invocations reads consecutive uvec4
+  bool masked_decode = false;               // nibbles masked in place (exact products), not shifted
 
   std::uint32_t workgroup_size() const { return threads_per_block * blocks_per_workgroup; }
   std::uint32_t channels_per_workgroup() const { return 8 * blocks_per_workgroup; }
-  std::string to_string() const;  // e.g. "t64.b4.u4.subgroup", "t64.b4.u4.shared.pf.il"
+  std::string to_string() const;  // e.g. "t64.b4.u4.subgroup", "t64.b4.u4.shared.pf.il.mask"
+  // The inverse of to_string; std::invalid_argument naming what is wrong.
+  static TuneConfig parse(std::string_view name);
   bool operator==(const TuneConfig&) const = default;
 };
 

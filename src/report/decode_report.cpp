@@ -6,6 +6,7 @@
 
 #include "bench/footprint.hpp"
 #include "kernels/kernel_table.hpp"
+#include "report/timing_json.hpp"
 #include "version.hpp"
 
 namespace qgemv::report {
@@ -15,30 +16,29 @@ using nlohmann::json;
 
 json optional_number(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
 
-json summary_json(const bench::Summary& s) {
-  return {{"count", s.count}, {"median", s.median}, {"min", s.min},
-          {"max", s.max},     {"mean", s.mean},     {"stddev", s.stddev}};
-}
-
 json bytes_json(const bench::Bytes& b) {
   return {{"weights", b.weights}, {"qparams", b.qparams}, {"input", b.input}, {"output", b.output},
           {"total", b.total()}};
 }
 
-json timing_json(const bench::TokenTiming& t) {
+// "per_token", "samples", "repetitions", "warmup_tokens" and "warmup_steady" keep their first
+// form, so older readers still read them; "warmup" and "stability" are the sweep's.
+json timing_json(const bench::Timing& t) {
   json repetitions = json::array();
   json samples = json::array();
   for (const auto& r : t.repetitions) {
-    repetitions.push_back({{"seconds_per_token", r.seconds_per_token}, {"tokens", r.tokens}});
-    samples.push_back(r.seconds_per_token);
+    repetitions.push_back({{"seconds_per_token", r.seconds}, {"tokens", r.dispatches}});
+    samples.push_back(r.seconds);
   }
   return {{"timer", t.timer},
           {"unit", "s"},
           {"per_token", summary_json(t.summary)},
           {"samples", samples},
           {"repetitions", repetitions},
-          {"warmup_tokens", t.warmup_tokens},
-          {"warmup_steady", t.warmup_steady}};
+          {"warmup_tokens", t.warmup.dispatches},
+          {"warmup_steady", t.warmup.converged},
+          {"warmup", {{"tokens", t.warmup.dispatches}, {"seconds", t.warmup.seconds}, {"converged", t.warmup.converged}}},
+          {"stability", timing_stability_json(t)}};
 }
 
 json isolated_json(const bench::DecodeVariant& v) {
@@ -67,7 +67,9 @@ json variant_json(const bench::DecodeVariant& v) {
           {"quantization", quant::to_string(kernels::quantization_of(v.kernel))},
           {"status", to_string(v.status)},
           {"message", v.message},
+          {"unstable", v.unstable()},
           {"dispatches_per_token", v.dispatches_per_token},
+          {"barriers_per_token", v.barriers_per_token},
           {"bytes_per_token", bytes_json(v.bytes_per_token)},
           {"timing", timed ? timing_json(*v.timing) : json(nullptr)},
           {"tokens_per_second_bound", timed ? json(v.figures.tokens_per_second) : json(nullptr)},
@@ -97,6 +99,14 @@ json roofline_json(const bench::DecodeResult& r) {
           {"copy_gbps", r.roofline->copy_gbps}};
 }
 
+json warmup_policy_json(const bench::TimingSettings& t) {
+  const double bound = std::min(t.warmup_max_s, t.max_time_s / 2);
+  return {{"min_tokens", t.warmup},
+          {"tolerance", t.warmup_tolerance},
+          {"min_seconds", std::min(t.warmup_min_s, bound)},
+          {"max_seconds", bound}};
+}
+
 json settings_json(const DecodeRunInfo& info) {
   const auto& plan = *info.plan;
   const auto& s = plan.sweep;
@@ -111,10 +121,12 @@ json settings_json(const DecodeRunInfo& info) {
           {"storages", storages},
           {"seed", s.seed},
           {"warmup_tokens", s.settings.timing.warmup},
+          {"warmup", warmup_policy_json(bench::token_timing_settings(s.settings.timing))},
           {"repetitions", s.settings.timing.repetitions},
           {"min_time_s", s.settings.timing.min_time_s},
           {"max_time_s", s.settings.timing.max_time_s},
-          {"barriers", plan.barriers},
+          {"barriers", plan.barriers != bench::BarrierMode::none},
+          {"barrier_mode", bench::barrier_mode_name(plan.barriers)},
           {"profile", plan.profile},
           {"roofline", s.roofline},
           {"validate", s.settings.validate},
@@ -152,6 +164,21 @@ std::string status_cell(const bench::DecodeVariant& v) {
   if (v.status == bench::Status::failed) return "FAILED: " + v.message;
   if (v.validated_gemvs == 0) return "not checked";
   return fmt::format("ok ({} GEMVs, worst nrmse {:.1e})", v.validated_gemvs, v.worst_nrmse);
+}
+
+// The standard deviation, and UNSTABLE where the token times stayed non-stationary (as the sweep's tables).
+std::string spread_cell(const bench::DecodeVariant& v) {
+  std::string cell = us(v.timing->summary.stddev);
+  if (v.unstable()) cell += " UNSTABLE";
+  return cell;
+}
+
+// Barriers per token as recorded: the same for every variant that ran, so one figure.
+std::string barrier_count(const bench::DecodeResult& r) {
+  for (const auto& v : r.variants) {
+    if (v.timing) return fmt::format(" ({} per token)", v.barriers_per_token);
+  }
+  return "";
 }
 
 std::string render(const std::vector<std::vector<std::string>>& rows) {
@@ -213,8 +240,9 @@ std::string decode_console(const DecodeRunInfo& info) {
   const auto& file = info.plan->sweep.shapes;
   std::string out = fmt::format("qgemv-bench decode on {} ({}, driver {} {})\n", r.device.name, r.device.type,
                                 r.device.driver_name, r.device.driver_version);
-  out += fmt::format("Model {}: {} of {} layers, {} GEMVs per token in one command buffer, barriers {}\n", file.name,
-                     r.layers, r.layers_in_file, r.gemvs_per_token, info.plan->barriers ? "on" : "off");
+  out += fmt::format("Model {}: {} of {} layers, {} GEMVs per token in one command buffer, barriers {}{}\n", file.name,
+                     r.layers, r.layers_in_file, r.gemvs_per_token, bench::barrier_mode_name(info.plan->barriers),
+                     barrier_count(r));
   if (r.layers < r.layers_in_file) {
     out += fmt::format("NOTE: --layers {} replays {} of the model's {} layers; per-token figures cover those only.\n",
                        r.layers, r.layers, r.layers_in_file);
@@ -226,7 +254,7 @@ std::string decode_console(const DecodeRunInfo& info) {
     const bool timed = v.timing && !v.timing->repetitions.empty();
     rows.push_back({variant_label(v) + (timed && v.timing->timer != "gpu" ? " (host timer)" : ""),
                     timed ? us(v.timing->summary.median) : "-",
-                    timed ? us(v.timing->summary.stddev) : "-",
+                    timed ? spread_cell(v) : "-",
                     timed ? fmt::format("{:.1f}", v.figures.tokens_per_second) : "-",
                     fmt::format("{:.1f}", static_cast<double>(v.bytes_per_token.total()) * 1e-6),
                     timed ? fmt::format("{:.1f}", v.figures.gbps) : "-",
@@ -245,6 +273,10 @@ std::string decode_console(const DecodeRunInfo& info) {
   }
   out += "\"isolated sum\": each shape timed alone (per-case runner) times its count per token; token/isolated < 1 "
          "is per-dispatch overhead that back-to-back recording hides.\n";
+  if (std::any_of(r.variants.begin(), r.variants.end(), [](const auto& v) { return v.unstable(); })) {
+    out += "UNSTABLE: the token times drifted or had two levels even when measured again; not to be taken as fact "
+           "(compare calls them inconclusive).\n";
+  }
   out += profile_section(r);
   if (r.incomplete) out += fmt::format("\nINCOMPLETE ({}): the results above are what ran.\n", info.incomplete_reason);
   return out;

@@ -3,22 +3,13 @@
 #include <algorithm>
 
 #include "bench/model_view.hpp"
+#include "report/timing_json.hpp"
 #include "version.hpp"
 
 namespace qgemv::report {
 namespace {
 
 using nlohmann::json;
-
-json summary_json(const bench::Summary& s) {
-  return {{"count", s.count}, {"median", s.median}, {"min", s.min},         {"max", s.max},
-          {"mean", s.mean},   {"stddev", s.stddev}, {"ci_low", s.ci_low}, {"ci_high", s.ci_high},
-          {"ci_coverage", s.ci_coverage}};
-}
-
-json stability_json(const bench::Stability& s) {
-  return {{"unstable", s.unstable}, {"drift", s.drift}, {"low_outlier", s.low_outlier}, {"reason", s.reason}};
-}
 
 json timing_json(const bench::Timing& t) {
   auto j = summary_json(t.summary);
@@ -29,8 +20,7 @@ json timing_json(const bench::Timing& t) {
   j["repetitions"] = repetitions;
   j["host_per_dispatch"] = summary_json(t.host_summary);
   j["warmup"] = {{"dispatches", t.warmup.dispatches}, {"seconds", t.warmup.seconds}, {"converged", t.warmup.converged}};
-  j["stability"] = stability_json(t.stability);
-  j["stability"]["remeasured"] = t.remeasured;
+  j["stability"] = timing_stability_json(t);
   if (!t.samples_s.empty()) j["samples"] = t.samples_s;
   return j;
 }
@@ -84,7 +74,8 @@ json config_json(const kernels::TuneConfig& c, const std::string& source) {
           {"loads_per_step", c.loads_per_step},
           {"reduction", c.subgroup_reduction ? "subgroup" : "shared"},
           {"prefetch", c.prefetch},
-          {"interleaved", c.interleaved}};
+          {"interleaved", c.interleaved},
+          {"masked_decode", c.masked_decode}};
 }
 
 // null for our own kernels, which reproduce nothing.

@@ -35,7 +35,8 @@ json to_json(const bench::TuningEntry& e) {
                       {"loads_per_step", e.config.loads_per_step},
                       {"reduction", e.config.subgroup_reduction ? "subgroup" : "shared"},
                       {"prefetch", e.config.prefetch},
-                      {"interleaved", e.config.interleaved}}},
+                      {"interleaved", e.config.interleaved},
+                      {"masked_decode", e.config.masked_decode}}},
           {"name", e.config.to_string()},
           {"median_s", e.median_s},
           {"candidates", e.candidates},
@@ -79,6 +80,7 @@ bench::TuningEntry entry_from_json(const json& j) {
   e.config.subgroup_reduction = reduction == "subgroup";
   e.config.prefetch = c.value("prefetch", false);
   e.config.interleaved = c.value("interleaved", false);
+  e.config.masked_decode = c.value("masked_decode", false);
   for (const auto& trial : j.value("trials", json::array())) {
     e.trials.emplace_back(trial.at("name").get<std::string>(), trial.at("median_s").get<double>());
   }

@@ -1,6 +1,7 @@
 // The qgemv-bench binary as a user runs it: exit codes, messages, result file, --dump.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -99,19 +100,25 @@ TEST_F(Cli, DefaultRunHasRooflineColdCacheAndAdaptiveRepetitions) {
   }
 }
 
-// --tune validates every candidate, writes the winner, and a later run reads it back.
+// --tune validates every candidate (both decodes, both dtypes), writes the winner, and a later run
+// reads it back.
 TEST_F(Cli, TuneWritesATuningFileALaterRunUses) {
   const auto shapes = write("one.json", R"({"name": "one", "shapes": [{"name": "a", "n": 40, "k": 256, "group_size": 64}]})");
   const auto tuning = dir_ / "tuning.json";
   const auto first = dir_ / "first.json";
-  ASSERT_EQ(run("--shapes " + shapes.string() + " --kernels coop_tuned --tune --tuning " + tuning.string() +
-                " --out " + first.string() + kFast).exit_code, 0);
+  ASSERT_EQ(run("--shapes " + shapes.string() + " --kernels coop_tuned --dtype fp32,fp16 --max-time 0.05 --tune --tuning " +
+                tuning.string() + " --out " + first.string() + kFast).exit_code, 0);
   const auto table = nlohmann::json::parse(read_file(tuning));
-  ASSERT_EQ(table["entries"].size(), 1u);
-  const auto& entry = table["entries"][0];
+  ASSERT_EQ(table["entries"].size(), 2u);
+  for (const auto& e : table["entries"]) {
+    EXPECT_EQ(e["candidates"].get<std::size_t>(), e["trials"].size()) << e.dump();  // every candidate validated
+  }
+  const auto fp32_bb = std::find_if(table["entries"].begin(), table["entries"].end(),
+                                    [](const auto& e) { return e["dtype"] == "fp32" && e["storage"] == "bb"; });
+  ASSERT_NE(fp32_bb, table["entries"].end());
+  const auto& entry = *fp32_bb;
   EXPECT_EQ(entry["n"], 40);
   EXPECT_EQ(entry["kernel"], "coop_tuned");
-  EXPECT_EQ(entry["candidates"].get<std::size_t>(), entry["trials"].size());  // every candidate validated
   const auto second = dir_ / "second.json";
   ASSERT_EQ(run("--shapes " + shapes.string() + " --kernels coop_tuned --tuning " + tuning.string() + " --out " +
                 second.string() + kFast).exit_code, 0);

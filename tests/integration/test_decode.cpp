@@ -3,9 +3,16 @@
 // token by token, every GEMV of the first token checked against its own layer's reference.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <thread>
+#include <tuple>
+#include <utility>
 
 #include "../support/temp_dir_test.hpp"
 
@@ -17,8 +24,13 @@ using nlohmann::json;
 
 // A kernel that decodes its nibbles in the wrong order: the one place this test names it.
 constexpr const char* kBrokenKernel = "legacy_swapped_nibbles";
-constexpr const char* kFast = " --warmup 1 --repetitions 3 --min-time 0 --cold-cache off --roofline off --quiet";
+// --max-time 1: the token warm-up's 1 s floor is capped at half of it, 0.5 s per variant.
+constexpr const char* kFast =
+    " --warmup 1 --repetitions 3 --min-time 0 --max-time 1 --cold-cache off --roofline off --quiet";
 constexpr std::int64_t kGemvsPerToken = 11;  // tiny_model.json: 2 layers x (q, up x2, down, o) + head
+// Graph placement on tiny_model.json: before up#0, down, o of each layer, the second layer's q and
+// the head; not between the two instances of up, which read one input.
+constexpr std::int64_t kGraphBarriersPerToken = 8;
 
 std::string tiny_model() { return std::string(QGEMV_SOURCE_DIR) + "/tests/data/tiny_model.json"; }
 
@@ -39,12 +51,21 @@ TEST_F(Decode, TinyModelReplaysValidatesAndWritesItsDocument) {
   EXPECT_EQ(doc["model"]["layers"], 2);
   EXPECT_TRUE(doc["model"]["all_layers"].get<bool>());
   EXPECT_TRUE(doc["settings"]["barriers"].get<bool>());
+  EXPECT_EQ(doc["settings"]["barrier_mode"], "graph");
+  EXPECT_EQ(doc["settings"]["warmup"]["min_seconds"], 0.5);
   ASSERT_EQ(doc["results"].size(), 12u);  // 3 kernels x 2 dtypes x 2 storages
   for (const auto& v : doc["results"]) {
     SCOPED_TRACE(v.dump());
     ASSERT_EQ(v["status"], "ok");
     EXPECT_EQ(v["validation"]["gemvs_checked"], kGemvsPerToken);
     EXPECT_EQ(v["validation"]["gemvs_failed"], 0);
+    EXPECT_EQ(v["barriers_per_token"], kGraphBarriersPerToken);
+    EXPECT_FALSE(v["unstable"].is_null());
+    EXPECT_FALSE(v["timing"]["stability"]["unstable"].is_null());
+    EXPECT_GE(v["timing"]["warmup"]["tokens"].get<int>(), 1);
+    EXPECT_EQ(v["timing"]["warmup"]["tokens"], v["timing"]["warmup_tokens"]);
+    // Tiny tokens agree within milliseconds; the floor keeps the warm-up going past a clock plateau.
+    EXPECT_GE(v["timing"]["warmup"]["seconds"].get<double>(), 0.5);
     EXPECT_GE(v["timing"]["samples"].size(), 3u);
     for (const auto& rep : v["timing"]["repetitions"]) EXPECT_GE(rep["tokens"].get<int>(), 1);
     const double token = v["timing"]["per_token"]["median"].get<double>();
@@ -78,7 +99,7 @@ TEST_F(Decode, ConsoleShowsTokenTimeNextToTheIsolatedSum) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("us/token"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("isolated sum us"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("barriers off"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("barriers none (0 per token)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("coop fp32 bb"), std::string::npos) << r.out;
 }
 
@@ -117,8 +138,136 @@ TEST_F(Decode, FewerLayersAreSaidInConsoleAndDocument) {
   EXPECT_FALSE(doc["model"]["all_layers"].get<bool>());
   EXPECT_EQ(doc["model"]["gemvs_per_token"], 6);
   EXPECT_EQ(doc["results"][0]["validation"]["gemvs_checked"], 6);
-  EXPECT_EQ(doc["results"][0]["timing"]["warmup_tokens"], 0);
+  // --warmup 0 leaves the sweep's one sizing token.
+  EXPECT_EQ(doc["results"][0]["timing"]["warmup_tokens"], 1);
 }
+
+// `all` is a barrier between every two GEMVs, `none` none; the count is what was recorded.
+TEST_F(Decode, BarrierModesRecordTheirCountPerToken) {
+  for (const auto& [mode, count] : {std::pair{"all", kGemvsPerToken - 1}, std::pair{"none", std::int64_t{0}},
+                                    std::pair{"on", kGemvsPerToken - 1}}) {
+    SCOPED_TRACE(mode);
+    const auto out = dir_ / (std::string(mode) + ".json");
+    const auto r = run("decode --shapes " + tiny_model() + " --kernels coop --dtype fp32 --storage bb,tt --barriers " +
+                       mode + " --out " + out.string() + kFast);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto doc = read_json(out);
+    EXPECT_EQ(doc["settings"]["barrier_mode"], std::string(mode) == "on" ? "all" : mode);
+    for (const auto& v : doc["results"]) {
+      EXPECT_EQ(v["barriers_per_token"], count);
+      EXPECT_EQ(v["validation"]["gemvs_failed"], 0);  // every output still checked, whatever the barriers
+    }
+  }
+}
+
+// The sweep's drift rule on whole tokens: the injected ramp is re-measured, stays unstable, is
+// marked in JSON and on the console, and compare calls it inconclusive, not a regression.
+TEST_F(Decode, DriftingTokenTimesAreRemeasuredMarkedUnstableAndInconclusive) {
+  const std::string args = "decode --shapes " + tiny_model() +
+                           " --kernels legacy,coop --dtype fp32 --warmup 1 --repetitions 9 --min-time 0 "
+                           "--cold-cache off --roofline off";
+  const auto base = dir_ / "base.json", drifting = dir_ / "drifting.json";
+  ASSERT_EQ(run(args + " --quiet --out " + base.string()).exit_code, 0);
+  const auto r = shell("QGEMV_FAULT_DRIFT_RAMP=1 " + std::string(QGEMV_BINARY) + " " + args + " --out " +
+                       drifting.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("UNSTABLE"), std::string::npos) << r.out;
+  const auto doc = read_json(drifting);
+  for (const auto& v : doc["results"]) {
+    SCOPED_TRACE(v.dump());
+    EXPECT_TRUE(v["unstable"].get<bool>());
+    EXPECT_TRUE(v["timing"]["stability"]["unstable"].get<bool>());
+    EXPECT_TRUE(v["timing"]["stability"]["remeasured"].get<bool>());
+    EXPECT_FALSE(v["timing"]["stability"]["reason"].get<std::string>().empty());
+  }
+  for (const char* metric : {"time", "speedup"}) {
+    const auto c = run("compare " + base.string() + " " + drifting.string() + " --metric " + metric);
+    EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
+    EXPECT_NE(c.out.find("INCONCLUSIVE (unstable in NEW"), std::string::npos) << c.out;
+    EXPECT_EQ(c.out.find("REGRESSION"), std::string::npos) << c.out;
+  }
+}
+
+// A document from before the drift test (no stability, no barrier fields) still compares; its
+// "barriers": true was a barrier between every two GEMVs, so it compares with --barriers all, and
+// a run with another placement is refused as measured differently.
+TEST_F(Decode, OlderDocumentsWithoutStabilityStillCompare) {
+  const auto a = dir_ / "a.json", old = dir_ / "old.json", graph = dir_ / "graph.json";
+  const std::string args = "decode --shapes " + tiny_model() + " --kernels coop --dtype fp32" + kFast;
+  ASSERT_EQ(run(args + " --barriers all --out " + a.string()).exit_code, 0);
+  ASSERT_EQ(run(args + " --out " + graph.string()).exit_code, 0);
+  auto doc = read_json(a);
+  doc["settings"].erase("barrier_mode");
+  for (auto& v : doc["results"]) {
+    v.erase("unstable");
+    v.erase("barriers_per_token");
+    v["timing"].erase("stability");
+    v["timing"].erase("warmup");
+    v["timing"]["per_token"].erase("ci_low");
+  }
+  std::ofstream(old) << doc.dump();
+  const auto c = run("compare " + old.string() + " " + a.string());
+  EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
+  EXPECT_EQ(c.out.find("INCONCLUSIVE"), std::string::npos) << c.out;
+  const auto moved = run("compare " + old.string() + " " + graph.string());
+  EXPECT_EQ(moved.exit_code, 2) << moved.out << moved.err;
+  EXPECT_NE(moved.err.find("barrier_mode is \"all\" in BASE and \"graph\" in NEW"), std::string::npos) << moved.err;
+  EXPECT_EQ(run("compare " + old.string() + " " + graph.string() + " --allow-settings-change").exit_code, 0);
+}
+
+// `--out -`: the document on stdout, the console table on stderr (none with --quiet).
+TEST_F(Decode, OutDashWritesTheDocumentToStdout) {
+  const std::string args = "decode --shapes " + tiny_model() + " --kernels coop --dtype fp32 --out -" +
+                           " --warmup 1 --repetitions 3 --min-time 0 --cold-cache off --roofline off";
+  auto r = run(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json::parse(r.out);
+  EXPECT_EQ(doc["mode"], "decode");
+  EXPECT_EQ(doc["results"].size(), 1u);
+  EXPECT_NE(r.err.find("us/token"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "-"));
+  r = run(args + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["mode"], "decode");
+  EXPECT_EQ(r.err.find("us/token"), std::string::npos) << r.err;
+}
+
+// Ctrl-C, SIGTERM and SIGHUP: as for a sweep, the variants complete so far are written, marked
+// incomplete, and the exit code is 128 + the signal.
+class DecodeStop : public Decode, public ::testing::WithParamInterface<std::tuple<int, int, const char*>> {};
+
+TEST_P(DecodeStop, WritesTheVariantsSoFarMarkedIncomplete) {
+  const auto [signal, expected_exit, reason] = GetParam();
+  const auto out = dir_ / "result.json";
+  // 12 variants of several seconds each on lavapipe; the checkpoint after the first says it is under way.
+  const pid_t pid = start("decode --shapes " + tiny_model() +
+                          " --kernels legacy,coop,coop_tuned --dtype fp32,fp16 --storage bb,tt --warmup 1 "
+                          "--repetitions 3 --min-time 0.2 --cold-cache off --roofline off --quiet --out " + out.string());
+  ASSERT_GT(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  while (!std::filesystem::exists(out) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const bool started = std::filesystem::exists(out);
+  ::kill(pid, signal);
+  const auto stopped_at = std::chrono::steady_clock::now();
+  const auto r = finish(pid);
+  ASSERT_TRUE(started) << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - stopped_at, std::chrono::seconds(20));
+  EXPECT_EQ(r.exit_code, expected_exit) << r.err;
+  const auto doc = read_json(out);
+  EXPECT_FALSE(doc["complete"].get<bool>());
+  EXPECT_EQ(doc["incomplete_reason"], reason);
+  EXPECT_GE(doc["results"].size(), 1u);
+  EXPECT_LT(doc["results"].size(), 12u);
+  for (const auto& v : doc["results"]) EXPECT_EQ(v["status"], "ok") << v.dump();
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, DecodeStop,
+                         ::testing::Values(std::tuple{SIGINT, 130, "interrupted by SIGINT"},
+                                           std::tuple{SIGTERM, 143, "interrupted by SIGTERM"},
+                                           std::tuple{SIGHUP, 129, "interrupted by SIGHUP"}),
+                         [](const auto& info) { return std::to_string(std::get<1>(info.param)); });
 
 TEST_F(Decode, UsageErrorsExitTwo) {
   const auto no_counts = run("decode --shapes smoke.json" + std::string(kFast));

@@ -57,6 +57,26 @@ TEST_F(Explain, ReportsTheDriversStatisticsWhereTheDriverHasThem) {
   EXPECT_TRUE(some_text);
 }
 
+// --config picks the tunable kernel's configuration; the masked decode keeps nibbles in place, so
+// its census shows fewer bit operations per 32 weights than the shifted decode (one shift per word
+// instead of one per weight).
+TEST_F(Explain, ConfigSelectsTheTunableKernelsConfiguration) {
+  const auto census = [&](const std::string& config) {
+    const auto out = dir_ / (config + ".json");
+    const auto r = run("explain --no-driver --kernels coop_tuned --dtype fp32 --storage bb --config " + config +
+                       " --quiet --out " + out.string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto doc = nlohmann::json::parse(read_file(out));
+    const auto v = variant(doc, "coop_tuned.fp32.bb.subgroup");
+    EXPECT_EQ(v["tune_config"], config);
+    return v["per_32_weights"];
+  };
+  const auto shifted = census("t32.b4.u4.subgroup");
+  const auto masked = census("t32.b4.u4.subgroup.mask");
+  EXPECT_LT(masked["bit_ops"].get<double>(), shifted["bit_ops"].get<double>());
+  EXPECT_EQ(run("explain --no-driver --kernels coop_tuned --config t32.b4").exit_code, 2);
+}
+
 TEST_F(Explain, CensusOnlyNeedsNoDeviceAndBadValuesAreUsageErrors) {
   const auto r = run("explain --no-driver --kernels coop_tuned --dtype fp32 --storage bb");
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -5,7 +5,6 @@
 #include <set>
 
 #include "bench/decode.hpp"
-#include "bench/decode_timing.hpp"
 #include "bench/decode_token.hpp"
 #include "bench/footprint.hpp"
 #include "config/shapes.hpp"
@@ -128,24 +127,63 @@ TEST(DecodeToken, ModelFootprintIsEveryInstanceOnce) {
   EXPECT_LT(llama.per_token.weights + llama.per_token.qparams, 900'000'000);
 }
 
-TEST(DecodeTiming, WarmupIsSteadyWhenTwoBatchesAgree) {
-  EXPECT_TRUE(bench::warmup_steady(100e-6, 103e-6));
-  EXPECT_TRUE(bench::warmup_steady(100e-6, 96e-6));
-  EXPECT_FALSE(bench::warmup_steady(100e-6, 120e-6));
-  EXPECT_FALSE(bench::warmup_steady(0, 1e-6));
-  EXPECT_EQ(bench::max_warmup_tokens(10), 40);
-  EXPECT_EQ(bench::max_warmup_tokens(1), 9);
+// The GEMVs with a barrier before them, by instance name.
+std::vector<std::string> barriered(const config::ShapesFile& file, std::int64_t layers, bench::BarrierMode mode) {
+  const auto token = bench::compose_token(file, layers);
+  const auto before = bench::barriers_before(file, token, mode);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (before[i]) out.push_back(bench::instance_name(file, token[i]));
+  }
+  return out;
 }
 
-TEST(DecodeTiming, TokensPerRepetitionReachMinTimeWithinBounds) {
-  bench::TimingSettings s;
-  s.min_time_s = 0.0025;
-  EXPECT_EQ(bench::tokens_per_repetition(1e-3, s), 3);   // 3 x 1 ms >= 2.5 ms
-  EXPECT_EQ(bench::tokens_per_repetition(10e-3, s), 1);
-  EXPECT_EQ(bench::tokens_per_repetition(1e-6, s), bench::kMaxTokensPerRepetition);
-  EXPECT_EQ(bench::tokens_per_repetition(0, s), 1);  // no estimate
-  s.min_time_s = 0;
-  EXPECT_EQ(bench::tokens_per_repetition(1e-3, s), 1);
+// q, k and v read one input and gate and up another: a barrier before o (attention output), before
+// gate (after o), before down (after gate/up), before the next layer's q and before lm_head.
+TEST(DecodeBarriers, GraphPlacementIsWhereAGemvReadsWhatEarlierOnesWrote) {
+  const auto llama = config::load_shapes("llama1b.json");
+  EXPECT_EQ(barriered(llama, 2, bench::BarrierMode::graph),
+            (std::vector<std::string>{"layer0.o", "layer0.gate", "layer0.down", "layer1.q", "layer1.o", "layer1.gate",
+                                      "layer1.down", "lm_head"}));
+  // Per token: 3 per layer, one between layers, one before the head.
+  EXPECT_EQ(barriered(llama, 16, bench::BarrierMode::graph).size(), 16u * 3 + 15 + 1);
+  // qwen3: o's K (2048) is not q's (1024), the same four places per layer.
+  EXPECT_EQ(barriered(config::load_shapes("qwen3-0.6b.json"), 1, bench::BarrierMode::graph),
+            (std::vector<std::string>{"layer0.o", "layer0.gate", "layer0.down", "lm_head"}));
+}
+
+TEST(DecodeBarriers, AllIsEveryPairAndNoneIsNone) {
+  const auto llama = config::load_shapes("llama1b.json");
+  EXPECT_EQ(barriered(llama, 16, bench::BarrierMode::all).size(), 16u * 7);  // 113 GEMVs, 112 gaps
+  EXPECT_TRUE(barriered(llama, 16, bench::BarrierMode::none).empty());
+  EXPECT_EQ(bench::parse_barrier_mode("on"), bench::BarrierMode::all);
+  EXPECT_EQ(bench::parse_barrier_mode("off"), bench::BarrierMode::none);
+  EXPECT_EQ(bench::parse_barrier_mode("graph"), bench::BarrierMode::graph);
+  EXPECT_THROW(bench::parse_barrier_mode("maybe"), UsageError);
+}
+
+// A shape the role table does not know reads an input of its own: only its own instances (a count
+// of 2) share it; the same K alone is not enough.
+TEST(DecodeBarriers, UnknownNamesShareAnInputOnlyWithTheirOwnInstances) {
+  const auto file = tiny();  // per layer q, up x2, down, o; then head
+  EXPECT_EQ(barriered(file, 2, bench::BarrierMode::graph),
+            (std::vector<std::string>{"layer0.up#0", "layer0.down", "layer0.o", "layer1.q", "layer1.up#0", "layer1.down",
+                                      "layer1.o", "head"}));
+  config::Shape a{.name = "a", .n = 64, .k = 256};
+  config::Shape b{.name = "b", .n = 64, .k = 256};
+  EXPECT_NE(bench::input_role(a), bench::input_role(b));
+  config::Shape upper{.name = "Q_PROJ", .n = 64, .k = 256};
+  config::Shape v{.name = "v", .n = 64, .k = 256};
+  EXPECT_EQ(bench::input_role(upper), bench::input_role(v));
+}
+
+// Same role but a different K (a file whose "up" reads another width) is another input.
+TEST(DecodeBarriers, SameRoleWithAnotherKGetsABarrier) {
+  auto file = tiny();
+  file.shapes = {config::Shape{.name = "gate", .n = 64, .k = 256, .group_size = 64, .scope = config::Scope::layer},
+                 config::Shape{.name = "up", .n = 64, .k = 512, .group_size = 64, .scope = config::Scope::layer}};
+  file.layers = 1;
+  EXPECT_EQ(barriered(file, 1, bench::BarrierMode::graph), (std::vector<std::string>{"layer0.up"}));
 }
 
 }  // namespace

@@ -129,10 +129,22 @@ vk_util::DeviceInfo gpu_like(std::uint32_t subgroup, bool arithmetic) {
 TEST(TuneConfig, CandidatesAreAllValidAndRespectTheGroupSize) {
   const auto device = gpu_like(32, true);
   const auto candidates = kernels::tune_candidates(128, device);
-  EXPECT_EQ(candidates.size(), 84u);
+  // 7 thread/workgroup pairs x 4 loads x {plain, prefetch, interleaved} x 2 decodes.
+  EXPECT_EQ(candidates.size(), 168u);
   for (const auto& c : candidates) EXPECT_EQ(kernels::config_problem(c, 128, device), "") << c.to_string();
-  // 4 * loads_per_step must divide G: with G = 32 that is 2, 4 and 8 loads.
+  // 4 * loads_per_step must divide G: with G = 32 that is 2, 4 and 8 loads, not 16.
   for (const auto& c : kernels::tune_candidates(32, device)) EXPECT_EQ(32 % (4 * c.loads_per_step), 0u);
+}
+
+TEST(TuneConfig, NamesParseBackToTheSameConfiguration) {
+  for (const auto& c : kernels::tune_candidates(128, gpu_like(32, true))) {
+    EXPECT_EQ(kernels::TuneConfig::parse(c.to_string()), c) << c.to_string();
+  }
+  EXPECT_EQ(kernels::TuneConfig::parse("t64.b2.u8.shared.il.mask"), (kernels::TuneConfig{64, 2, 8, false, false, true, true}));
+  for (const char* bad : {"", "t64", "t64.b2.u8", "t64.b2.u8.fast", "t0.b2.u8.shared", "tx.b2.u8.shared",
+                          "t64.b2.u8.shared.mask.pf", "t64.b2.u8.shared.pf.pf", "t64.b2.u8.subgroup.extra"}) {
+    EXPECT_THROW(kernels::TuneConfig::parse(bad), std::invalid_argument) << bad;
+  }
 }
 
 TEST(TuneConfig, ProblemsAreNamed) {
@@ -159,7 +171,7 @@ TEST(TuningFile, SavesAndLoadsEntriesAndRejectsGarbage) {
   const auto path = std::filesystem::temp_directory_path() / "qgemv_tuning_test.json";
   bench::TuningTable table;
   bench::TuningEntry entry{{"GPU X", "coop_tuned", 2048, 4096, 128, DType::fp16, Storage::bt},
-                           {64, 2, 8, false, true, false}, 1.5e-5, 84, {{"t64.b2.u8.shared.pf", 1.5e-5}}};
+                           {64, 2, 8, false, true, false, true}, 1.5e-5, 168, {{"t64.b2.u8.shared.pf.mask", 1.5e-5}}};
   table.put(entry);
   table.put(entry);  // same key: replaced, not added
   std::ofstream(path) << report::tuning_file_text(table);
