@@ -3,7 +3,7 @@
 # name: scripts/device_runs.sh SET OUTDIR [BINARY]. Every command is echoed before it runs, and its
 # console table is kept next to its JSON.
 set -euo pipefail
-set_name=${1:?usage: device_runs.sh variants|cold|tune|smoke-baseline|reliability|round2-a|round2-b|decode-clocks OUTDIR [BINARY]}
+set_name=${1:?usage: device_runs.sh variants|cold|tune|smoke-baseline|reliability|round2-a|round2-b|decode-clocks|q4gsw OUTDIR [BINARY]}
 out=${2:?usage: device_runs.sh SET OUTDIR [BINARY]}
 bin=${3:-./build/qgemv-bench}
 mkdir -p "$out"
@@ -105,6 +105,12 @@ case "$set_name" in
       run "decode-llama1b-barriers-$mode" decode --shapes llama1b.json --dtype fp32 --storage bb --barriers "$mode" --profile
     done
     run decode-llama3b-barriers-all decode --shapes llama3b.json --dtype fp32 --storage bb --barriers all
+    ;;
+  q4gsw)  # issue 13: ExecuTorch's current symmetric q4gsw_coop beside the qga4w shaders it replaced
+    run llama1b-q4gsw --shapes llama1b.json --kernels legacy,coop,q4gsw_coop --dtype fp32,fp16 --storage bb,bt,tt
+    run large-q4gsw --shapes large.json --kernels legacy,coop,q4gsw_coop
+    run decode-llama1b-q4gsw decode --shapes llama1b.json --kernels legacy,coop,q4gsw_coop --storage bb --profile
+    run explain-q4gsw explain --kernels coop,q4gsw_coop
     ;;
   *) echo "unknown set $set_name" >&2; exit 2 ;;
 esac

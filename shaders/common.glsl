@@ -36,8 +36,11 @@
 #endif
 
 // The quantization group size G is specialised (one pipeline per G), as ExecuTorch does: the
-// compiler sees constant loop bounds and divides by a constant.
+// compiler sees constant loop bounds and divides by a constant. A kernel that specialises it in
+// another form (q4gsw_coop: K4_per_group) declares no group_size.
+#if defined(GROUP_SIZE_ID)
 layout(constant_id = GROUP_SIZE_ID) const uint GROUP_SIZE = 128;
+#endif
 
 layout(push_constant) uniform PushConstants {
   uint n;               // valid output channels in this dispatch (one slice of N)

@@ -55,7 +55,10 @@ std::vector<Instance> generate_instances(const DecodePlan& plan, const std::vect
                                                        case_seed(plan.sweep.seed, instance.name),
                                                        plan.sweep.settings.validate);
           // Packed here, on every core, rather than one instance at a time while uploading.
-          for (const auto* kernel : plan.sweep.kernels) instance.problem->packed(kernel->layout);
+          for (const auto* kernel : plan.sweep.kernels) {
+            instance.problem->packed(kernel->layout, kernel->quantization);
+            instance.problem->reference(kernel->quantization);
+          }
         } catch (...) {
           std::lock_guard lock(mutex);
           if (!error) error = std::current_exception();
@@ -182,7 +185,8 @@ class VariantRun {
       throw_if_stop_requested();
       const auto& problem = *instances_[i].problem;
       const auto y = gemvs_[i]->read_output(context_, commands_);
-      const auto check = reference::validate(y, *problem.reference(), problem.dtype(), problem.shape().k);
+      const auto check =
+          reference::validate(y, *problem.reference(kernel_.quantization), problem.dtype(), problem.shape().k);
       ++out.validated_gemvs;
       out.worst_nrmse = std::max(out.worst_nrmse, check.nrmse);
       if (!check.passed) {
@@ -285,7 +289,14 @@ class Decode {
   // The model's data is generated once per dtype and shared by every kernel and storage, unless it
   // cannot fit: then every variant of the dtype is skipped with the sizes.
   void run_dtype(const std::vector<GemvInstance>& token, DType dtype) {
-    const auto need = model_footprint(plan_.sweep.shapes, plan_.layers, dtype);
+    auto need = model_footprint(plan_.sweep.shapes, plan_.layers, dtype);
+    if (std::any_of(plan_.sweep.kernels.begin(), plan_.sweep.kernels.end(),
+                    [](const auto* k) { return k->quantization == quant::Quantization::symmetric; })) {
+      for (const auto& shape : plan_.sweep.shapes.shapes) {
+        need.host_bytes += symmetric_copy_bytes({shape.n, shape.k, shape.group_size}) *
+                           static_cast<std::uint64_t>(shape.per_token(plan_.layers));
+      }
+    }
     std::string skip = too_large_reason(Footprint{need.per_token, need.host_bytes}, out_.device, host_available_bytes());
     std::vector<Instance> instances;
     if (skip.empty()) {
@@ -305,7 +316,8 @@ class Decode {
         variant.kernel = std::string(kernel->name);
         variant.dtype = dtype;
         variant.storage = storage;
-        variant.bytes_per_token = need.per_token;
+        // A symmetric kernel reads no zeros: fewer bytes per token than `need` (sized for affine).
+        variant.bytes_per_token = model_footprint(plan_.sweep.shapes, plan_.layers, dtype, kernel->quantization).per_token;
         if (!skip.empty()) {
           variant.status = Status::skipped;
           variant.message = skip;
@@ -414,10 +426,11 @@ class Decode {
 
 }  // namespace
 
-ModelFootprint model_footprint(const config::ShapesFile& file, std::int64_t layers, DType dtype) {
+ModelFootprint model_footprint(const config::ShapesFile& file, std::int64_t layers, DType dtype,
+                               quant::Quantization quantization) {
   ModelFootprint total;
   for (const auto& shape : file.shapes) {
-    const auto one = footprint({shape.n, shape.k, shape.group_size}, dtype);
+    const auto one = footprint({shape.n, shape.k, shape.group_size}, dtype, quantization);
     const auto count = shape.per_token(layers);
     total.per_token.weights += one.gemv.weights * count;
     total.per_token.qparams += one.gemv.qparams * count;

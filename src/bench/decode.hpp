@@ -13,6 +13,7 @@
 #include "bench/decode_timing.hpp"
 #include "bench/decode_token.hpp"
 #include "bench/sweep.hpp"
+#include "quant/quant_data.hpp"
 
 namespace qgemv::bench {
 
@@ -92,7 +93,8 @@ struct ModelFootprint {
   std::uint64_t device_bytes = 0;
   std::uint64_t host_bytes = 0;
 };
-ModelFootprint model_footprint(const config::ShapesFile& file, std::int64_t layers, DType dtype);
+ModelFootprint model_footprint(const config::ShapesFile& file, std::int64_t layers, DType dtype,
+                               quant::Quantization quantization = quant::Quantization::affine);
 
 // `interrupted` (or a stop request, util/stop_request.hpp) ends the run after the current GPU
 // submission: the variant under way is left out and the result is incomplete. `on_variant_done`

@@ -18,28 +18,36 @@ std::int64_t as_signed(std::uint64_t bytes) {
 
 }  // namespace
 
-Bytes gemv_bytes(const quant::ProblemShape& shape, DType dtype) {
+Bytes gemv_bytes(const quant::ProblemShape& shape, DType dtype, quant::Quantization quantization) {
   const auto elem = static_cast<std::uint64_t>(element_bytes(dtype));
   const auto padded_n = static_cast<std::uint64_t>(shape.padded_n());
   const auto k = static_cast<std::uint64_t>(shape.k);
   const auto groups = static_cast<std::uint64_t>(shape.groups());
   Bytes bytes;
   bytes.weights = as_signed(checked_mul(padded_n, k) / 2);
-  bytes.qparams = as_signed(checked_mul(checked_mul(groups, padded_n), 2 * elem));
+  const std::uint64_t per_channel = quantization == quant::Quantization::symmetric ? 1 : 2;
+  bytes.qparams = as_signed(checked_mul(checked_mul(groups, padded_n), per_channel * elem));
   bytes.input = as_signed(checked_mul(k, elem));
   bytes.output = as_signed(checked_mul(static_cast<std::uint64_t>(shape.n), elem));
   as_signed(checked_add(checked_add(bytes.weights, bytes.qparams), checked_add(bytes.input, bytes.output)));
   return bytes;
 }
 
-Footprint footprint(const quant::ProblemShape& shape, DType dtype) {
+Footprint footprint(const quant::ProblemShape& shape, DType dtype, quant::Quantization quantization) {
   Footprint f;
-  f.gemv = gemv_bytes(shape, dtype);
+  f.gemv = gemv_bytes(shape, dtype, quantization);
   // One byte per code while generating, the packed copy, and its staging copy during the upload.
   const auto codes = checked_mul(static_cast<std::uint64_t>(shape.n), static_cast<std::uint64_t>(shape.k));
   const auto packed = checked_add(f.gemv.weights, f.gemv.qparams);
   f.host_bytes = checked_add(codes, checked_mul(packed, 2));
   return f;
+}
+
+std::uint64_t symmetric_copy_bytes(const quant::ProblemShape& shape) {
+  const auto n = static_cast<std::uint64_t>(shape.n);
+  const auto k = static_cast<std::uint64_t>(shape.k);
+  const auto params = checked_mul(checked_mul(static_cast<std::uint64_t>(shape.groups()), n), 2 * sizeof(float));
+  return checked_add(checked_add(checked_mul(n, k), params), k * sizeof(float));
 }
 
 std::string too_large_reason(const Footprint& need, const vk_util::DeviceInfo& device, std::uint64_t host_available) {

@@ -11,9 +11,10 @@
 
 namespace qgemv::bench {
 
-// Bytes one GEMV moves (docs/design.md, "Measurement"): both layouts hold padded_n * K / 2 weight bytes and 2 qparams
-// per channel and group. Overflow-checked (UnsupportedError).
-Bytes gemv_bytes(const quant::ProblemShape& shape, DType dtype);
+// Bytes one GEMV moves (docs/design.md, "Measurement"): every layout holds padded_n * K / 2 weight bytes, and 2 qparams
+// per channel and group (affine) or 1 (symmetric: scales only). Overflow-checked (UnsupportedError).
+Bytes gemv_bytes(const quant::ProblemShape& shape, DType dtype,
+                 quant::Quantization quantization = quant::Quantization::affine);
 
 struct Footprint {
   Bytes gemv;                   // one copy on the device: weights, qparams, x, y
@@ -21,7 +22,12 @@ struct Footprint {
   std::uint64_t device_bytes() const { return static_cast<std::uint64_t>(gemv.total()); }
 };
 
-Footprint footprint(const quant::ProblemShape& shape, DType dtype);
+Footprint footprint(const quant::ProblemShape& shape, DType dtype,
+                    quant::Quantization quantization = quant::Quantization::affine);
+
+// Host memory a symmetric kernel's own copy of the data takes (quant::make_symmetric: codes,
+// scales, zeros and x again), to add to the footprint when such a kernel runs on the shape.
+std::uint64_t symmetric_copy_bytes(const quant::ProblemShape& shape);
 
 // Empty when the case fits, else why not, with the sizes. A CPU driver's "device memory" is the
 // host's, so there the two needs add up.

@@ -47,7 +47,7 @@ GpuCase::GpuCase(vk_util::Context& context, vk_util::Commands& commands, Problem
       plan_(plan),
       copies_(std::max(1u, copies)) {
   const auto dtype = problem.dtype();
-  const auto& data = problem.data();
+  const auto& data = problem.data(kernel.quantization);
   const auto& shape = data.shape;
   if (storage != Storage::bb) sampler_ = vk_util::make_sampler(context);
 
@@ -67,7 +67,7 @@ GpuCase::GpuCase(vk_util::Context& context, vk_util::Commands& commands, Problem
     const auto n_begin = s * plan.channels_per_slice;
     const auto n_end = std::min(shape.n, n_begin + plan.channels_per_slice);
     if (plan.slices == 1) {
-      upload_slice(context, commands, data, problem.packed(kernel.layout), 0);
+      upload_slice(context, commands, data, problem.packed(kernel.layout, kernel.quantization), 0);
     } else {
       const auto sub = quant::slice_channels(data, n_begin, n_end);
       upload_slice(context, commands, sub, quant::pack(sub, kernel.layout), n_begin);

@@ -1,6 +1,7 @@
 #pragma once
 // The data of one shape x dtype: generated, rounded, packed and referenced once, then shared by
-// every kernel and storage variant that runs on it.
+// every kernel and storage variant that runs on it. A symmetric kernel gets the same codes, scales
+// and input with zeros 0 (quant::make_symmetric), made, packed and referenced on first use.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -25,13 +26,21 @@ class Problem {
   std::uint64_t seed() const { return data_.seed; }
   const quant::QuantData& data() const { return data_; }
   const reference::Reference* reference() const { return reference_.get(); }
-  const quant::PackedWeights& packed(quant::Layout layout);  // packed on first use
+  // The data and reference a kernel of `quantization` computes on; not thread-safe (made lazily).
+  const quant::QuantData& data(quant::Quantization quantization) const;
+  const reference::Reference* reference(quant::Quantization quantization) const;
+  // Packed on first use, from data(quantization).
+  const quant::PackedWeights& packed(quant::Layout layout,
+                                     quant::Quantization quantization = quant::Quantization::affine);
 
  private:
   config::Shape shape_;
   DType dtype_;
+  bool with_reference_;
   quant::QuantData data_;
   std::unique_ptr<reference::Reference> reference_;
+  mutable std::unique_ptr<quant::QuantData> symmetric_;
+  mutable std::unique_ptr<reference::Reference> symmetric_reference_;
   std::map<quant::Layout, quant::PackedWeights> packed_;
 };
 

@@ -18,7 +18,10 @@ CaseKey make_key(const Problem& problem, const kernels::KernelDesc& kernel, Stor
   return {s.name, s.n, s.k, s.group_size, std::string(kernel.name), problem.dtype(), storage};
 }
 
-Bytes count_bytes(const Problem& problem) { return gemv_bytes(problem.data().shape, problem.dtype()); }
+// Affine by default: the larger qparams, so estimates of memory never fall short.
+Bytes count_bytes(const Problem& problem, quant::Quantization quantization = quant::Quantization::affine) {
+  return gemv_bytes(problem.data().shape, problem.dtype(), quantization);
+}
 
 DeviceLimits device_limits(const vk_util::DeviceInfo& info, const RunSettings& settings) {
   DeviceLimits limits{info.max_storage_buffer_range, info.max_image_dimension_2d, info.max_workgroup_count_x};
@@ -39,7 +42,7 @@ CaseResult skipped(const Problem& problem, const kernels::KernelDesc& kernel, St
   CaseResult result;
   result.key = make_key(problem, kernel, storage);
   result.seed = problem.seed();
-  result.bytes = count_bytes(problem);
+  result.bytes = count_bytes(problem, kernel.quantization);
   result.status = Status::skipped;
   result.message = std::move(why);
   return result;
@@ -64,7 +67,7 @@ PreparedCase::PreparedCase(vk_util::Context& context, vk_util::Commands& command
                                kernel.split_channels(),
                                device_limits(context.info(), settings));
   slices_ = plan.slices;
-  const auto bytes = count_bytes(problem);
+  const auto bytes = count_bytes(problem, kernel.quantization);
   const auto copies = cold_cache_copies(static_cast<std::uint64_t>(bytes.weights + bytes.qparams),
                                         std::min(settings.cold_cache_bytes, context.info().device_local_bytes / 4));
   gpu_ = std::make_unique<GpuCase>(context, commands, problem, kernel, initial, storage, plan, copies);
@@ -76,7 +79,7 @@ CaseResult PreparedCase::validate(const std::optional<kernels::TuneConfig>& conf
   CaseResult result;
   result.key = make_key(problem_, kernel_, storage_);
   result.seed = problem_.seed();
-  result.bytes = count_bytes(problem_);
+  result.bytes = count_bytes(problem_, kernel_.quantization);
   result.slices = slices_;
   result.status = Status::ok;
   const auto& shape = problem_.shape();
@@ -92,7 +95,8 @@ CaseResult PreparedCase::validate(const std::optional<kernels::TuneConfig>& conf
   }
   if (settings_.validate || settings_.on_gpu_output) {
     const auto y = run_checked(context_, commands_, *gpu_);
-    if (settings_.validate) result.validation = reference::validate(y, *problem_.reference(), problem_.dtype(), shape.k);
+    if (settings_.validate) result.validation =
+        reference::validate(y, *problem_.reference(kernel_.quantization), problem_.dtype(), shape.k);
     if (settings_.on_gpu_output) settings_.on_gpu_output(problem_, result.key, y);
   }
   if (result.validation && !result.validation->passed) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "bench/interleave.hpp"
 #include "bench/speedup.hpp"
 #include "bench/validation_messages.hpp"
+#include "util/checked_math.hpp"
 #include "util/error.hpp"
 #include "util/stop_request.hpp"
 #include "vk/commands.hpp"
@@ -98,8 +100,12 @@ class Sweep {
     std::string too_large;
     std::unique_ptr<Problem> problem;
     try {
-      too_large = too_large_reason(footprint({shape.n, shape.k, shape.group_size}, dtype), out_.device,
-                                   host_available_bytes());
+      auto need = footprint({shape.n, shape.k, shape.group_size}, dtype);
+      if (std::any_of(plan_.kernels.begin(), plan_.kernels.end(),
+                      [](const auto* k) { return k->quantization == quant::Quantization::symmetric; })) {
+        need.host_bytes = checked_add(need.host_bytes, symmetric_copy_bytes({shape.n, shape.k, shape.group_size}));
+      }
+      too_large = too_large_reason(need, out_.device, host_available_bytes());
       if (too_large.empty()) problem = std::make_unique<Problem>(shape, dtype, seed, need_reference());
     } catch (const UnsupportedError& e) {
       too_large = e.what();
@@ -195,7 +201,7 @@ class Sweep {
                                 to_string(problem.dtype()), to_string(v.storage)));
     auto not_run_here = [&](Status status, std::string message) {
       auto r = not_run(shape, problem.dtype(), problem.seed(), *v.kernel, v.storage, status, std::move(message));
-      r.bytes = gemv_bytes(problem.data().shape, problem.dtype());
+      r.bytes = gemv_bytes(problem.data().shape, problem.dtype(), v.kernel->quantization);
       return r;
     };
     try {

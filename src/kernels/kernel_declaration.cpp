@@ -16,7 +16,7 @@ using nlohmann::json;
 const std::set<std::string> kKeys = {"name",     "summary",      "role",          "reproduces",       "source",
                                      "compiler", "layout",       "channels_per_workgroup", "dtypes", "storages",
                                      "extension_dtypes", "bindings", "specialization", "tunable", "requires",
-                                     "flavours", "defines",      "test_only_twins"};
+                                     "flavours", "defines",      "test_only_twins", "quantization"};
 
 Role parse_role(const std::string& text) {
   if (text == "baseline") return Role::baseline;
@@ -29,7 +29,14 @@ Role parse_role(const std::string& text) {
 quant::Layout parse_layout(const std::string& text) {
   if (text == "legacy_interleaved") return quant::Layout::legacy_interleaved;
   if (text == "coop_block4x8") return quant::Layout::coop_block4x8;
-  throw std::invalid_argument("layout \"" + text + "\" is not legacy_interleaved or coop_block4x8");
+  if (text == "q4gsw_block4x8") return quant::Layout::q4gsw_block4x8;
+  throw std::invalid_argument("layout \"" + text + "\" is not legacy_interleaved, coop_block4x8 or q4gsw_block4x8");
+}
+
+quant::Quantization parse_quantization(const std::string& text) {
+  if (text == "affine") return quant::Quantization::affine;
+  if (text == "symmetric") return quant::Quantization::symmetric;
+  throw std::invalid_argument("quantization \"" + text + "\" is not affine or symmetric");
 }
 
 DType dtype_of(const std::string& text) {
@@ -74,6 +81,9 @@ KernelDesc parse_kernel(const json& doc) {
   k.source = doc.at("source").get<std::string>();
   k.compiler = doc.at("compiler").get<std::string>();
   k.layout = parse_layout(doc.at("layout").get<std::string>());
+  k.quantization = parse_quantization(doc.value("quantization", std::string("affine")));
+  if ((k.layout == quant::Layout::q4gsw_block4x8) != (k.quantization == quant::Quantization::symmetric))
+    throw std::invalid_argument("the q4gsw_block4x8 layout and symmetric quantization go together");
   k.channels_per_workgroup = doc.at("channels_per_workgroup").get<std::uint32_t>();
   for (const auto& d : doc.at("dtypes")) k.dtypes.push_back(dtype_of(d.get<std::string>()));
   for (const auto& s : doc.at("storages")) k.storages.push_back(storage_of(s.get<std::string>()));

@@ -140,6 +140,11 @@ bool is_extension(std::string_view kernel, DType dtype) {
   return k && !k->reproduces.empty() && contains(k->extension_dtypes, dtype);
 }
 
+quant::Quantization quantization_of(std::string_view kernel) {
+  const auto* k = lookup(kernel);
+  return k ? k->quantization : quant::Quantization::affine;
+}
+
 const KernelDesc& find_kernel(std::string_view name) {
   std::vector<std::string_view> known;
   for (const auto& kernel : kernel_table()) {
@@ -168,8 +173,8 @@ std::vector<vk_util::SpecializationConstant> specialization(const KernelDesc& ke
     // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
     const std::string& name = constant.first;
     const std::uint32_t id = constant.second;
-    if (name == "group_size") {
-      out.push_back({id, static_cast<std::uint32_t>(group_size)});
+    if (name == "group_size" || name == "k4_per_group") {
+      out.push_back({id, static_cast<std::uint32_t>(name == "group_size" ? group_size : group_size / 4)});
       continue;
     }
     const auto value = std::find_if(dispatch.constants.begin(), dispatch.constants.end(),

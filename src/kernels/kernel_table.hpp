@@ -47,6 +47,7 @@ struct KernelDesc {
   std::string source;      // shader file in shaders/
   std::string compiler;    // "glslc -O" or "glslangValidator -V"
   quant::Layout layout = quant::Layout::coop_block4x8;
+  quant::Quantization quantization = quant::Quantization::affine;  // symmetric: no zeros, data to match
   std::uint32_t channels_per_workgroup = 8;  // output channels one workgroup produces (untuned)
   std::vector<DType> dtypes;
   std::vector<Storage> storages;
@@ -82,8 +83,8 @@ struct Dispatch {
 Dispatch dispatch_for(const KernelDesc& kernel, const TuneConfig& config);
 
 // The pipeline's specialization constants: every constant the declaration names, at its declared
-// id, valued from `dispatch` or, for group_size, from `group_size`; std::logic_error when one of
-// them has no value.
+// id, valued from `dispatch` or, for group_size and k4_per_group (group_size / 4), from
+// `group_size`; std::logic_error when one of them has no value.
 std::vector<vk_util::SpecializationConstant> specialization(const KernelDesc& kernel, const Dispatch& dispatch,
                                                             std::int64_t group_size);
 
@@ -108,6 +109,8 @@ const KernelDesc& baseline_kernel();
 // not in this binary), and whether `dtype` is an extension of the reproduced original.
 std::string reproduces_of(std::string_view kernel, DType dtype);
 bool is_extension(std::string_view kernel, DType dtype);
+// The quantization a kernel computes, by name (affine for names not in this binary).
+quant::Quantization quantization_of(std::string_view kernel);
 
 // UsageError suggesting the nearest known kernel (or listing them) when `name` is not in the
 // table; test-only kernels are never offered.

@@ -81,6 +81,19 @@ void coop_words(const BlockRows& rows, std::int64_t k0, ChunkWords& words) {
   }
 }
 
+// q4gsw component r of block (n8, k0/4 + b): nibble j (bits 4j..4j+3) is channel r + 4*(j & 1) at
+// k = k0 + 4*b + j/2; the eight blocks of a chunk are consecutive, so word 4*b + r is its place.
+void q4gsw_words(const BlockRows& rows, std::int64_t k0, ChunkWords& words) {
+  for (std::int64_t b = 0; b < kChunk / 4; ++b) {
+    for (int r = 0; r < 4; ++r) {
+      std::uint32_t word = 0;
+      for (int j = 0; j < 8; ++j)
+        word |= static_cast<std::uint32_t>(rows.row[r + 4 * (j & 1)][k0 + 4 * b + j / 2]) << (4 * j);
+      words[4 * b + r] = word;
+    }
+  }
+}
+
 // Legacy writes are a transpose (rows of q become 4-byte cells strided by N8*4), so work in
 // tiles of kTileBlocks blocks x kTileK k: 128 KiB of source rows and 64 KiB of destination lines
 // stay cached, and each destination page is entered once per tile rather than once per block
@@ -130,6 +143,22 @@ void pack_coop_weights(const QuantData& data, std::vector<std::uint8_t>& out) {
   });
 }
 
+void pack_q4gsw_weights(const QuantData& data, std::vector<std::uint8_t>& out) {
+  // Same block order as coop (block (n8, k4) at n8 * K/4 + k4), so word n8 * K + k0 starts a chunk.
+  const std::int64_t k_total = data.shape.k;
+  const std::vector<std::uint8_t> pad_row(static_cast<std::size_t>(k_total), kPadCode);
+  parallel_ranges(data.shape.blocks_of_8(), 64, [&](std::int64_t begin, std::int64_t end) {
+    ChunkWords words;
+    for (std::int64_t n8 = begin; n8 < end; ++n8) {
+      const BlockRows rows = block_rows(data, pad_row, n8);
+      for (std::int64_t k0 = 0; k0 < k_total; k0 += kChunk) {
+        q4gsw_words(rows, k0, words);
+        store_chunk_le32(out.data() + (n8 * k_total + k0) * 4, words);
+      }
+    }
+  });
+}
+
 std::vector<float> legacy_qparams(const QuantData& data) {
   const std::int64_t n = data.shape.n;
   const std::int64_t padded = data.shape.padded_n();
@@ -151,6 +180,17 @@ std::vector<float> coop_qparams(const QuantData& data) {
     }
   }
   return qparams;
+}
+
+std::vector<float> q4gsw_scales(const QuantData& data) {
+  if (std::any_of(data.zero.begin(), data.zero.end(), [](float z) { return z != 0.0f; }))
+    throw std::invalid_argument("pack: the q4gsw layout holds no zeros; its data must be symmetric");
+  const std::int64_t n = data.shape.n;
+  const std::int64_t padded = data.shape.padded_n();
+  std::vector<float> scales(static_cast<std::size_t>(data.shape.groups() * padded), 0.0f);
+  for (std::int64_t g = 0; g < data.shape.groups(); ++g)
+    std::copy_n(data.scale.begin() + g * n, n, scales.begin() + g * padded);
+  return scales;
 }
 
 std::uint16_t load_le16(const std::uint8_t* in) { return static_cast<std::uint16_t>(in[0] | in[1] << 8); }
@@ -189,8 +229,22 @@ PackedWeights pack_coop(const QuantData& data) {
   return packed;
 }
 
+PackedWeights pack_q4gsw(const QuantData& data) {
+  check_data(data);
+  PackedWeights packed{Layout::q4gsw_block4x8, {}, {}};
+  packed.weights.resize(static_cast<std::size_t>(data.shape.blocks_of_8() * data.shape.k * 4));
+  pack_q4gsw_weights(data, packed.weights);
+  packed.qparams = q4gsw_scales(data);
+  return packed;
+}
+
 PackedWeights pack(const QuantData& data, Layout layout) {
-  return layout == Layout::legacy_interleaved ? pack_legacy(data) : pack_coop(data);
+  switch (layout) {
+    case Layout::legacy_interleaved: return pack_legacy(data);
+    case Layout::coop_block4x8: return pack_coop(data);
+    case Layout::q4gsw_block4x8: return pack_q4gsw(data);
+  }
+  throw std::logic_error("pack: unknown layout");
 }
 
 std::vector<std::uint8_t> to_storage_bytes(std::span<const float> values, DType dtype) {

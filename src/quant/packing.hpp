@@ -10,7 +10,7 @@
 
 namespace qgemv::quant {
 
-enum class Layout { legacy_interleaved, coop_block4x8 };
+enum class Layout { legacy_interleaved, coop_block4x8, q4gsw_block4x8 };
 
 struct PackedWeights {
   Layout layout;
@@ -25,6 +25,12 @@ PackedWeights pack_legacy(const QuantData& data);
 // Coop: uvec4 P[N8][K/4]; component r of block (n8, k4) holds k = 4*k4 + r for channels
 // 8*n8 + c, channel c in bits 4*(7-c)..4*(7-c)+3. qparams [K/G][padded_n][2] (scale, zero) pairs.
 PackedWeights pack_coop(const QuantData& data);
+
+// q4gsw (ExecuTorch's symmetric int4 layout): uvec4 P[N8][K/4] like coop, but component r of block
+// (n8, k4) holds channels 8*n8 + r and 8*n8 + 4 + r, nibble j (bits 4j..4j+3) = channel
+// 8*n8 + r + 4*(j & 1) at k = 4*k4 + j/2 (low nibble first). qparams: scales only, [K/G][padded_n].
+// std::invalid_argument when a zero is not 0 (the layout has no place for it).
+PackedWeights pack_q4gsw(const QuantData& data);
 
 PackedWeights pack(const QuantData& data, Layout layout);
 

@@ -1,5 +1,6 @@
 #include "quant/quant_data.hpp"
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -68,6 +69,15 @@ QuantData generate_random(const ProblemShape& shape, std::uint64_t seed) {
   fill_uniform(rng, data.scale, 0.005, 0.01);
   fill_uniform(rng, data.zero, -0.01, 0.02);
   fill_uniform(rng, data.x, -1.0, 2.0);
+  return data;
+}
+
+std::string_view to_string(Quantization quantization) {
+  return quantization == Quantization::symmetric ? "symmetric" : "affine";
+}
+
+QuantData make_symmetric(QuantData data) {
+  std::fill(data.zero.begin(), data.zero.end(), 0.0f);
   return data;
 }
 

@@ -2,6 +2,7 @@
 // The logical int4 GEMV problem of docs/design.md, "The math", before any GPU packing. Packing, the CPU reference,
 // the GPU upload and --dump all read this one structure.
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "util/dtype.hpp"
@@ -21,6 +22,11 @@ struct ProblemShape {
 // Throws UsageError naming the violated constraint of docs/design.md, "The math".
 void check_shape(const ProblemShape& shape);
 
+// affine: w = (q - 8) * scale + zero; symmetric: zero is 0 (scales only), as in ExecuTorch's q4gsw
+// kernels. A kernel declares which it computes; its data and reference follow.
+enum class Quantization { affine, symmetric };
+std::string_view to_string(Quantization quantization);
+
 struct QuantData {
   ProblemShape shape;
   std::uint64_t seed = 0;
@@ -37,6 +43,10 @@ struct QuantData {
 // Seeded and reproducible on every platform (own uniform mapping, not <random> distributions):
 // q uniform over 0..15, x in [-1, 1), scale in [0.005, 0.015], zero in [-0.01, 0.01].
 QuantData generate_random(const ProblemShape& shape, std::uint64_t seed);
+
+// The same q, scale and x with every zero 0: a symmetric kernel's data. Derived from the affine
+// data (not drawn anew), so both quantizations of a case share codes, scales and input.
+QuantData make_symmetric(QuantData data);
 
 // Rounds x, scale and zero to the values the GPU will see for `dtype` (fp16: round to nearest
 // even half), so the reference computes on exactly what the kernel reads.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "bench/footprint.hpp"
+#include "kernels/kernel_table.hpp"
 #include "util/error.hpp"
 
 namespace qgemv::report {
@@ -18,7 +19,8 @@ std::string case_list(const bench::SweepPlan& plan) {
   for (const auto& key : cases) {
     std::string bytes;
     try {
-      const auto moved = bench::gemv_bytes({key.n, key.k, key.group_size}, key.dtype).total();
+      const auto moved =
+          bench::gemv_bytes({key.n, key.k, key.group_size}, key.dtype, kernels::quantization_of(key.kernel)).total();
       total += static_cast<std::uint64_t>(moved);
       bytes = bench::format_bytes(static_cast<std::uint64_t>(moved));
     } catch (const UnsupportedError&) {

@@ -1,10 +1,12 @@
 #include "report/console_report.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
 #include "bench/model_view.hpp"
+#include "kernels/kernel_table.hpp"
 
 namespace qgemv::report {
 namespace {
@@ -56,6 +58,21 @@ std::string roofline_footer(const bench::SweepResult& sweep) {
   return {};
 }
 
+// Says what a symmetric kernel's speedup means, when one ran: legacy is affine.
+std::string quantization_footer(const bench::SweepResult& sweep) {
+  std::vector<std::string> symmetric;
+  for (const auto& r : sweep.results) {
+    if (kernels::quantization_of(r.key.kernel) == quant::Quantization::symmetric &&
+        std::find(symmetric.begin(), symmetric.end(), r.key.kernel) == symmetric.end()) {
+      symmetric.push_back(r.key.kernel);
+    }
+  }
+  if (symmetric.empty()) return {};
+  return fmt::format("\n{} {} symmetric (scales only), run on the same codes, scales and input with zeros 0;\n"
+                     "its \"speedup\" is still over legacy (affine) of the same shape, dtype and storage\n",
+                     fmt::join(symmetric, ", "), symmetric.size() == 1 ? "is" : "are");
+}
+
 }  // namespace
 
 std::string render_line(const Row& row, const std::vector<std::size_t>& widths) {
@@ -99,6 +116,7 @@ std::string console_heading(const bench::SweepResult& sweep) {
 std::string console_summary(const RunInfo& info) {
   const auto& sweep = *info.sweep;
   std::string out = roofline_footer(sweep);
+  out += quantization_footer(sweep);
   out += model_footer(info);
   if (sweep.device_rebuilds > 0) {
     out += fmt::format("\nThe device was re-created {} time(s) after a lost device or a hung submission.\n",

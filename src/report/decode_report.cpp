@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "bench/footprint.hpp"
+#include "kernels/kernel_table.hpp"
 #include "report/timing_json.hpp"
 #include "version.hpp"
 
@@ -63,6 +64,7 @@ json variant_json(const bench::DecodeVariant& v) {
   return {{"kernel", v.kernel},
           {"dtype", to_string(v.dtype)},
           {"storage", to_string(v.storage)},
+          {"quantization", quant::to_string(kernels::quantization_of(v.kernel))},
           {"status", to_string(v.status)},
           {"message", v.message},
           {"unstable", v.unstable()},

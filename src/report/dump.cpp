@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "kernels/kernel_table.hpp"
 #include "report/npy.hpp"
 #include "util/error.hpp"
 
@@ -43,20 +44,22 @@ std::filesystem::path dump_case(const std::filesystem::path& dir, const bench::P
   }
   const auto folder = dir / name;
   std::filesystem::create_directories(folder);
-  const auto& data = problem.data();
+  const auto quantization = kernels::quantization_of(key.kernel);
+  const auto& data = problem.data(quantization);
   const auto& shape = data.shape;
   write_npy(folder / "q.npy", data.q, {shape.n, shape.k});
   write_npy(folder / "scale.npy", data.scale, {shape.groups(), shape.n});
   write_npy(folder / "zero.npy", data.zero, {shape.groups(), shape.n});
   write_npy(folder / "x.npy", data.x, {shape.k});
   write_npy(folder / "y.npy", y, {shape.n});
-  if (problem.reference()) write_npy(folder / "y_ref.npy", problem.reference()->y, {shape.n});
+  if (const auto* reference = problem.reference(quantization)) write_npy(folder / "y_ref.npy", reference->y, {shape.n});
 
   nlohmann::json manifest = {
       {"shape", key.shape},       {"n", shape.n},
       {"k", shape.k},             {"group_size", shape.group_size},
       {"kernel", key.kernel},     {"dtype", to_string(key.dtype)},
       {"storage", to_string(key.storage)}, {"seed", data.seed},
+      {"quantization", quant::to_string(quantization)},
       {"formula", "y[n] = sum_k x[k] * ((q[n][k] - 8) * scale[k / group_size][n] + zero[k / group_size][n])"},
   };
   std::ofstream out(folder / "manifest.json");

@@ -88,6 +88,7 @@ json result_json(const bench::CaseResult& r) {
             {"group_size", r.key.group_size},
             {"kernel", r.key.kernel},
             {"reproduces", text_or_null(kernels::reproduces_of(r.key.kernel, r.key.dtype))},
+            {"quantization", quant::to_string(kernels::quantization_of(r.key.kernel))},
             {"dtype", to_string(r.key.dtype)},
             {"storage", to_string(r.key.storage)},
             {"seed", r.seed},

@@ -44,7 +44,7 @@ TEST_F(Cli, SmokeRunWritesTheResultDocument) {
   EXPECT_EQ(doc["context"]["validation_messages"], 0);
   EXPECT_FALSE(doc["context"]["device"]["name"].get<std::string>().empty());
   EXPECT_EQ(doc["settings"]["repetitions"], 3);
-  ASSERT_EQ(doc["results"].size(), 15u);  // 5 smoke shapes x 3 kernels (legacy, coop, coop_tuned)
+  ASSERT_EQ(doc["results"].size(), 20u);  // 5 smoke shapes x 4 kernels (legacy, coop, q4gsw_coop, coop_tuned)
   for (const auto& result : doc["results"]) {
     EXPECT_EQ(result["status"], "ok") << result.dump();
     EXPECT_TRUE(result["validation"]["passed"].get<bool>());
@@ -55,6 +55,12 @@ TEST_F(Cli, SmokeRunWritesTheResultDocument) {
     EXPECT_EQ(bytes["weights"].get<std::int64_t>(),
               (result["n"].get<std::int64_t>() + 7) / 8 * 8 * result["k"].get<std::int64_t>() / 2);
     EXPECT_EQ(bytes["input"].get<std::int64_t>(), result["k"].get<std::int64_t>() * 4);
+    // Scales only for the symmetric kernel, (scale, zero) pairs for the others.
+    const bool symmetric = result["kernel"] == "q4gsw_coop";
+    EXPECT_EQ(result["quantization"], symmetric ? "symmetric" : "affine");
+    EXPECT_EQ(bytes["qparams"].get<std::int64_t>(), (result["n"].get<std::int64_t>() + 7) / 8 * 8 *
+                                                         (result["k"].get<std::int64_t>() / result["group_size"].get<std::int64_t>()) *
+                                                         (symmetric ? 1 : 2) * 4);
   }
 }
 
@@ -74,7 +80,7 @@ TEST_F(Cli, DefaultRunHasRooflineColdCacheAndAdaptiveRepetitions) {
   EXPECT_GT(roofline["copy_gbps"].get<double>(), 0.0);
   EXPECT_GE(roofline["buffer_bytes"].get<std::uint64_t>(), 64u << 20);
   EXPECT_EQ(doc["settings"]["cold_cache"], "on");
-  ASSERT_EQ(doc["results"].size(), 6u);  // 2 shapes x 3 kernels
+  ASSERT_EQ(doc["results"].size(), 8u);  // 2 shapes x 4 kernels
   for (const auto& result : doc["results"]) {
     ASSERT_EQ(result["status"], "ok") << result.dump();
     EXPECT_NEAR(result["roofline_fraction"].get<double>(), result["gbps"].get<double>() / read_gbps, 1e-9);

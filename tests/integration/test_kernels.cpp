@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -83,7 +84,7 @@ TEST(Kernels, SpeedupIsTheMedianOfPairedRepetitionRatios) {
   const auto plan = plan_for(config::parse_shapes(R"({"name": "s", "shapes": [{"name": "a", "n": 64, "k": 256}]})", "s"),
                              kernels::default_kernels());
   const auto sweep = run(plan);
-  ASSERT_EQ(sweep.results.size(), 18u);  // 2 dtypes x 3 kernels x 3 storages
+  ASSERT_EQ(sweep.results.size(), 2 * 3 * plan.kernels.size());  // 2 dtypes x kernels x 3 storages
   const auto& legacy = sweep.results[0];  // fp32 legacy bb
   const auto& coop = sweep.results[3];    // fp32 coop bb
   ASSERT_EQ(coop.key.kernel, "coop");
@@ -97,6 +98,15 @@ TEST(Kernels, SpeedupIsTheMedianOfPairedRepetitionRatios) {
   EXPECT_DOUBLE_EQ(*coop.speedup_vs_legacy, bench::summarize(ratios).median);
   EXPECT_TRUE(coop.speedup->paired);
   EXPECT_DOUBLE_EQ(*legacy.speedup_vs_legacy, 1.0);
+  // The symmetric q4gsw_coop is paired with the same (affine) legacy repetitions.
+  const auto& q4gsw = *std::find_if(sweep.results.begin(), sweep.results.end(), [](const auto& r) {
+    return r.key.kernel == "q4gsw_coop" && r.key.dtype == DType::fp32 && r.key.storage == Storage::bb;
+  });
+  ASSERT_TRUE(q4gsw.speedup_vs_legacy.has_value());
+  ratios.clear();
+  for (std::size_t i = 0; i < base.size(); ++i) ratios.push_back(base[i].seconds / q4gsw.timing->repetitions[i].seconds);
+  EXPECT_DOUBLE_EQ(*q4gsw.speedup_vs_legacy, bench::summarize(ratios).median);
+  EXPECT_EQ(q4gsw.speedup->baseline, "legacy");
 }
 
 TEST(Kernels, EveryGroupSizeValidates) {
@@ -144,12 +154,32 @@ TEST(Kernels, ForcedSplitMatchesUnsplitOutput) {
   fs::remove_all(root);
 }
 
-// A kernel that decodes nibbles in the wrong order must be failed by validation, for both layouts.
+// q4gsw_coop computes without zeros: it validates against the symmetric reference of the same
+// codes, scales and input, and moves no zeros (half the qparams bytes of an affine kernel).
+TEST(Kernels, Q4gswCoopValidatesAgainstItsSymmetricData) {
+  const auto json = R"({"name": "sym", "shapes": [{"name": "a", "n": 100, "k": 512, "group_size": 64}]})";
+  const auto plan = plan_for(config::parse_shapes(json, "sym"),
+                             {&kernels::find_kernel("coop"), &kernels::find_kernel("q4gsw_coop")});
+  const auto sweep = run(plan);
+  expect_all_ok(sweep, plan.case_count());
+  for (const auto& r : sweep.results) {
+    if (r.key.kernel != "q4gsw_coop") continue;
+    const auto& coop = *std::find_if(sweep.results.begin(), sweep.results.end(), [&](const auto& o) {
+      return o.key.kernel == "coop" && o.key.dtype == r.key.dtype && o.key.storage == r.key.storage;
+    });
+    EXPECT_EQ(r.bytes.weights, coop.bytes.weights);
+    EXPECT_EQ(2 * r.bytes.qparams, coop.bytes.qparams);
+    EXPECT_EQ(r.seed, coop.seed);
+  }
+}
+
+// A kernel that decodes nibbles in the wrong order must be failed by validation, for every layout.
 TEST(Kernels, SwappedNibbleOrderIsCaught) {
   const auto plan = plan_for(config::parse_shapes(R"({"name": "swap", "shapes": [{"name": "a", "n": 100, "k": 256}]})", "swap"),
                              {&kernels::find_kernel("legacy_swapped_nibbles"),
                               &kernels::find_kernel("coop_swapped_nibbles"),
-                              &kernels::find_kernel("coop_tuned_swapped_nibbles")});
+                              &kernels::find_kernel("coop_tuned_swapped_nibbles"),
+                              &kernels::find_kernel("q4gsw_coop_swapped_nibbles")});
   const auto sweep = run(plan);
   ASSERT_EQ(sweep.results.size(), plan.case_count());
   EXPECT_EQ(sweep.validation_messages, 0u);

@@ -31,10 +31,10 @@ TEST_F(Tables, ListPrintsTheCasesWithoutAVulkanDriver) {
                        " --shapes smoke.json --dtype fp32,fp16 --filter '^(tile|g32)/' --list");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = lines_of(r.out);
-  ASSERT_EQ(lines.size(), 1 + 2 * 2 * 3 + 1u) << r.out;  // title, 2 shapes x 2 dtypes x 3 kernels, total
+  ASSERT_EQ(lines.size(), 1 + 2 * 2 * 4 + 1u) << r.out;  // title, 2 shapes x 2 dtypes x 4 kernels, total
   EXPECT_TRUE(contains(lines[1], "tile/legacy/fp32/bb")) << r.out;
   EXPECT_TRUE(contains(lines[1], "64x256")) << r.out;
-  EXPECT_TRUE(contains(lines.back(), "12 case(s)")) << r.out;
+  EXPECT_TRUE(contains(lines.back(), "16 case(s)")) << r.out;
 }
 
 TEST_F(Tables, FilterRunsOnlyTheMatchingCases) {
@@ -55,7 +55,7 @@ TEST_F(Tables, BadFiltersAreUsageErrors) {
   EXPECT_TRUE(contains(invalid.err, "--filter (coop: not a valid regular expression")) << invalid.err;
   const auto none = run("--shapes smoke.json --filter nothing_is_called_this");
   EXPECT_EQ(none.exit_code, 2);
-  EXPECT_TRUE(contains(none.err, "matches none of the 15 cases")) << none.err;
+  EXPECT_TRUE(contains(none.err, "matches none of the 20 cases")) << none.err;
   EXPECT_TRUE(none.out.empty()) << none.out;
 }
 
@@ -80,7 +80,7 @@ TEST_F(Tables, CsvOnStdoutHasTheConsoleColumns) {
   const auto r = run("--shapes smoke.json --filter '^(tile|g32)/' --format csv" + std::string(kFast));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = lines_of(r.out);
-  ASSERT_EQ(lines.size(), 7u) << r.out;
+  ASSERT_EQ(lines.size(), 9u) << r.out;  // header, 2 shapes x 4 kernels
   EXPECT_EQ(lines[0], "shape,NxK,G,kernel,dtype,storage,median_us,spread_pct,gbps,speedup_x,roofline_pct,timer,validation");
   for (const auto& line : lines) EXPECT_EQ(std::count(line.begin(), line.end(), ','), 12) << line;
   EXPECT_TRUE(lines[1].starts_with("tile,64x256,64,legacy,fp32,bb,")) << lines[1];

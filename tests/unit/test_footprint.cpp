@@ -31,6 +31,16 @@ TEST(Footprint, BytesOfOneGemvFollowTheLayouts) {
   EXPECT_EQ(f.host_bytes, 13u * 256 + 2 * static_cast<std::uint64_t>(bytes.weights + bytes.qparams));
 }
 
+TEST(Footprint, SymmetricKernelsMoveScalesOnly) {
+  const auto affine = gemv_bytes({13, 256, 128}, DType::fp32);
+  const auto symmetric = gemv_bytes({13, 256, 128}, DType::fp32, quant::Quantization::symmetric);
+  EXPECT_EQ(symmetric.weights, affine.weights);
+  EXPECT_EQ(symmetric.qparams, 2 * 16 * 4);  // 2 groups x 16 padded channels x one fp32 scale
+  EXPECT_EQ(2 * symmetric.qparams, affine.qparams);
+  // The symmetric copy of the data: codes, scales and zeros (fp32, unpadded), x.
+  EXPECT_EQ(symmetric_copy_bytes({13, 256, 128}), 13u * 256 + 2 * 13 * 2 * 4 + 256 * 4);
+}
+
 TEST(Footprint, LargestShapesTheParserAllowsStillCountIn64Bits) {
   const std::int64_t most = 2147483647;  // the parser's cap on n and k
   const auto bytes = gemv_bytes({most, 2147483520, 128}, DType::fp32);

@@ -134,13 +134,15 @@ TEST(KernelDeclarations, SpecializationConstantIdsMatchTheDeclaration) {
   });
 }
 
+// The group size is specialised as such, or (q4gsw_coop, as ExecuTorch's q4gsw shader) as
+// k4_per_group = group size / 4.
 TEST(KernelDeclarations, ReproducedKernelsSpecialiseTheGroupSize) {
   int reproduced = 0;
   for_each_variant([&](const kernels::KernelDesc& kernel, DType, Storage, const auto&, const std::string& variant) {
     if (kernel.reproduces.empty()) return;
     ++reproduced;
     const auto declared = std::find_if(kernel.specialization.begin(), kernel.specialization.end(),
-                                       [](const auto& c) { return c.first == "group_size"; });
+                                       [](const auto& c) { return c.first == "group_size" || c.first == "k4_per_group"; });
     ASSERT_NE(declared, kernel.specialization.end());
     bool found = false;
     for (const auto& c : reflect(variant).value("specialization_constants", json::array())) {
@@ -148,7 +150,25 @@ TEST(KernelDeclarations, ReproducedKernelsSpecialiseTheGroupSize) {
     }
     EXPECT_TRUE(found) << "no specialization constant with the group size's id " << declared->second;
   });
-  EXPECT_GE(reproduced, 12);  // legacy and coop, 2 dtypes x 3 storages each
+  EXPECT_GE(reproduced, 18);  // legacy, coop and q4gsw_coop, 2 dtypes x 3 storages each
+}
+
+TEST(KernelDeclarations, Q4gswCoopSpecialisesK4PerGroupAtExecuTorchsId) {
+  const auto& kernel = kernels::find_kernel("q4gsw_coop");
+  EXPECT_EQ(kernel.quantization, quant::Quantization::symmetric);
+  EXPECT_EQ(kernel.layout, quant::Layout::q4gsw_block4x8);
+  ASSERT_EQ(kernel.specialization.size(), 1u);
+  EXPECT_EQ(kernel.specialization.front(), (std::pair<std::string, std::uint32_t>{"k4_per_group", 4}));
+  const auto constants =
+      kernels::specialization(kernel, kernels::dispatch_for(kernel, kernels::TuneConfig{}), 128);
+  ASSERT_EQ(constants.size(), 1u);
+  EXPECT_EQ(constants.front().id, 4u);
+  EXPECT_EQ(constants.front().value, 32u);  // 128 / 4
+  for (const auto& c : reflect("q4gsw_coop.fp32.tt").value("specialization_constants", json::array())) {
+    EXPECT_EQ(c.at("id").template get<std::uint32_t>(), 4u);
+  }
+  EXPECT_TRUE(kernels::is_extension("q4gsw_coop", DType::fp16));
+  EXPECT_EQ(kernels::quantization_of("coop"), quant::Quantization::affine);
 }
 
 TEST(KernelDeclarations, CapabilitiesAreExactlyTheDeclaredFeatures) {
@@ -182,6 +202,13 @@ TEST(KernelDeclarations, MalformedDeclarationsAreRejectedWithTheirOrigin) {
   EXPECT_THROW(kernels::parse_declaration(broken.dump(), "x"), std::invalid_argument);
   broken = json::parse(good);
   broken["role"] = "reproduced";  // without "reproduces"
+  EXPECT_THROW(kernels::parse_declaration(broken.dump(), "x"), std::invalid_argument);
+  broken = json::parse(good);
+  broken["quantization"] = "symmetric";  // the coop layout holds zeros
+  EXPECT_THROW(kernels::parse_declaration(broken.dump(), "x"), std::invalid_argument);
+  broken["layout"] = "q4gsw_block4x8";
+  EXPECT_EQ(kernels::parse_declaration(broken.dump(), "x").front().quantization, quant::Quantization::symmetric);
+  broken["quantization"] = "asymmetric";
   EXPECT_THROW(kernels::parse_declaration(broken.dump(), "x"), std::invalid_argument);
   broken = json::parse(good);
   broken["requires"] = json::array({{{"feature", "warp_drive"}}});

@@ -114,6 +114,42 @@ TEST(PackCoop, QparamsPairsWithZeroPadding) {
   EXPECT_EQ(packed.qparams[63], 0.0f);
 }
 
+// q4gsw: component r of block (n8, k4) packs channels r (even nibbles) and r + 4 (odd nibbles),
+// k = 4*k4 + j/2 for nibble j, lowest nibble first. Worked by hand from the fixture above.
+TEST(PackQ4gsw, HandWorkedWords) {
+  const PackedWeights packed = pack_q4gsw(make_symmetric(hand_fixture()));
+  EXPECT_EQ(packed.layout, Layout::q4gsw_block4x8);
+  ASSERT_EQ(packed.weights.size(), 2u * 16u * 16u);  // N8 * K/4 blocks of 16 bytes
+  // r = 0: (ch0, ch4) at k = 0..3 = (0, 4), (F, B), (A, B), (0, 0); nibble 0 in the low bits.
+  EXPECT_EQ(std::vector<std::uint8_t>(packed.weights.begin(), packed.weights.begin() + 4),
+            (std::vector<std::uint8_t>{0x40, 0xBF, 0xBA, 0x00}));
+  EXPECT_EQ(word_at(packed.weights, 0), 0x00BABF40u);
+  EXPECT_EQ(word_at(packed.weights, 1), 0x0000AE51u);  // (ch1, ch5): (1, 5), (E, A)
+  EXPECT_EQ(word_at(packed.weights, 2), 0x00009D62u);  // (ch2, ch6): (2, 6), (D, 9)
+  EXPECT_EQ(word_at(packed.weights, 3), 0x00008C73u);  // (ch3, ch7): (3, 7), (C, 8)
+  EXPECT_EQ(word_at(packed.weights, 4), 0x00000000u);  // block (0, 1), r = 0
+  EXPECT_EQ(word_at(packed.weights, 7), 0x0000F100u);  // block (0, 1), r = 3: k = 5 has (1, F)
+  // Block (1, 0) at word 64: channel 8 on even nibbles (8, 7, 6, 0), padding code 8 on odd ones.
+  EXPECT_EQ(word_at(packed.weights, 64), 0x80868788u);
+  EXPECT_EQ(word_at(packed.weights, 65), 0x88888888u);  // channels 9 and 13: padding only
+  EXPECT_EQ(word_at(packed.weights, 124), 0x80808080u);  // block (1, 15), r = 0: q[8][60..63] = 0
+}
+
+TEST(PackQ4gsw, ScalesOnlyWithZeroPadding) {
+  const PackedWeights packed = pack_q4gsw(make_symmetric(hand_fixture()));
+  ASSERT_EQ(packed.qparams.size(), 2u * 16u);  // [K/G][padded_n]
+  const std::vector<float> group0 = {1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 0, 0, 0, 0, 0};
+  EXPECT_EQ(std::vector<float>(packed.qparams.begin(), packed.qparams.begin() + 16), group0);
+  EXPECT_EQ(packed.qparams[16], 101.0f);
+  EXPECT_EQ(packed.qparams[24], 109.0f);
+  EXPECT_EQ(packed.qparams[25], 0.0f);
+}
+
+TEST(PackQ4gsw, RefusesDataWithZeros) {
+  EXPECT_THROW(pack_q4gsw(hand_fixture()), std::invalid_argument);
+  EXPECT_THROW(pack(hand_fixture(), Layout::q4gsw_block4x8), std::invalid_argument);
+}
+
 TEST(Pack, RejectsInconsistentData) {
   QuantData data = hand_fixture();
   data.q.pop_back();
@@ -131,6 +167,7 @@ TEST(Pack, DispatchesOnLayout) {
   EXPECT_EQ(pack(data, Layout::legacy_interleaved).weights, pack_legacy(data).weights);
   EXPECT_EQ(pack(data, Layout::coop_block4x8).weights, pack_coop(data).weights);
   EXPECT_EQ(pack(data, Layout::coop_block4x8).qparams, pack_coop(data).qparams);
+  EXPECT_EQ(pack(make_symmetric(data), Layout::q4gsw_block4x8).weights, pack_q4gsw(make_symmetric(data)).weights);
 }
 
 // Decoders written from docs/design.md, "Weight layouts" alone; they return codes/qparams for all padded_n channels.
@@ -143,6 +180,24 @@ std::uint8_t legacy_code(const PackedWeights& p, const ProblemShape& s, std::int
 std::uint8_t coop_code(const PackedWeights& p, const ProblemShape& s, std::int64_t n, std::int64_t k) {
   const auto word = word_at(p.weights, static_cast<std::size_t>(((n / 8) * (s.k / 4) + k / 4) * 4 + k % 4));
   return static_cast<std::uint8_t>((word >> (4 * (7 - n % 8))) & 0xf);
+}
+
+std::uint8_t q4gsw_code(const PackedWeights& p, const ProblemShape& s, std::int64_t n, std::int64_t k) {
+  const std::int64_t c = n % 8;
+  const auto word = word_at(p.weights, static_cast<std::size_t>(((n / 8) * (s.k / 4) + k / 4) * 4 + c % 4));
+  return static_cast<std::uint8_t>((word >> (4 * (2 * (k % 4) + c / 4))) & 0xf);
+}
+
+void expect_q4gsw_decodes_to(const QuantData& data, const PackedWeights& p) {
+  const ProblemShape& s = data.shape;
+  for (std::int64_t n = 0; n < s.padded_n(); ++n) {
+    for (std::int64_t k = 0; k < s.k; ++k) {
+      ASSERT_EQ(q4gsw_code(p, s, n, k), n < s.n ? data.code(n, k) : 8) << "n=" << n << " k=" << k;
+    }
+    for (std::int64_t g = 0; g < s.groups(); ++g) {
+      ASSERT_EQ(p.qparams[static_cast<std::size_t>(g * s.padded_n() + n)], n < s.n ? data.scale_of(g, n) : 0.0f);
+    }
+  }
 }
 
 void expect_decodes_to(const QuantData& data, const PackedWeights& p, bool legacy) {
@@ -182,6 +237,7 @@ TEST_P(PackRoundTrip, IndependentDecoderRecoversCodes) {
   ASSERT_EQ(coop.qparams.size(), legacy.qparams.size());
   expect_decodes_to(data, legacy, true);
   expect_decodes_to(data, coop, false);
+  expect_q4gsw_decodes_to(data, pack_q4gsw(make_symmetric(data)));
 }
 
 // Includes shapes large enough to take the multi-threaded paths (and tiles with a partial tail).

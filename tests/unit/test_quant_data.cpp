@@ -127,6 +127,20 @@ TEST(RoundToDtype, Fp16RoundsEveryValueButNotCodes) {
   EXPECT_NE(data.x, original.x);  // random floats are almost never halves already
 }
 
+TEST(MakeSymmetric, KeepsCodesScalesAndInputAndZeroesTheZeros) {
+  const auto affine = generate_random({16, 64, 32}, 5);
+  const auto symmetric = make_symmetric(affine);
+  EXPECT_EQ(symmetric.q, affine.q);
+  EXPECT_EQ(symmetric.scale, affine.scale);
+  EXPECT_EQ(symmetric.x, affine.x);
+  EXPECT_EQ(symmetric.seed, affine.seed);
+  ASSERT_EQ(symmetric.zero.size(), affine.zero.size());
+  EXPECT_TRUE(std::all_of(symmetric.zero.begin(), symmetric.zero.end(), [](float z) { return z == 0.0f; }));
+  EXPECT_TRUE(std::any_of(affine.zero.begin(), affine.zero.end(), [](float z) { return z != 0.0f; }));
+  EXPECT_EQ(to_string(Quantization::symmetric), "symmetric");
+  EXPECT_EQ(to_string(Quantization::affine), "affine");
+}
+
 TEST(PackNibblePairs, EvenKInHighNibble) {
   QuantData data;
   data.shape = {2, 4, 4};  // tiny shape just for this layout; not a valid GEMV group size

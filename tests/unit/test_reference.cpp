@@ -6,6 +6,7 @@
 
 #include "quant/quant_data.hpp"
 #include "reference/reference.hpp"
+#include "reference/validation.hpp"
 
 namespace qgemv::reference {
 namespace {
@@ -95,6 +96,19 @@ TEST(Reference, MatchesNaiveLoopForAnyThreadCount) {
 
 TEST(Reference, SingleChannelWithManyThreads) {
   expect_matches_naive(quant::generate_random({1, 4096, 256}, 8), 16);
+}
+
+// A symmetric kernel is checked against its own data's reference: the zero terms are far above
+// the tolerance, so an output computed with zeros (or without, against the affine reference) fails.
+TEST(Reference, SymmetricDataIsValidatedAgainstItsOwnReference) {
+  const auto affine = quant::generate_random({64, 512, 128}, 3);
+  const auto symmetric = compute(quant::make_symmetric(affine));
+  const auto with_zeros = compute(affine);
+  const std::vector<float> y_affine(with_zeros.y.begin(), with_zeros.y.end());
+  const std::vector<float> y_symmetric(symmetric.y.begin(), symmetric.y.end());
+  EXPECT_FALSE(validate(y_affine, symmetric, DType::fp32, 512).passed);
+  EXPECT_FALSE(validate(y_symmetric, with_zeros, DType::fp32, 512).passed);
+  EXPECT_TRUE(validate(y_symmetric, symmetric, DType::fp32, 512).passed);
 }
 
 TEST(Reference, RejectsInconsistentData) {
