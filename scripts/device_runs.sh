@@ -3,7 +3,7 @@
 # name: scripts/device_runs.sh SET OUTDIR [BINARY]. Every command is echoed before it runs, and its
 # console table is kept next to its JSON.
 set -euo pipefail
-set_name=${1:?usage: device_runs.sh variants|cold|tune|smoke-baseline|reliability|round2-a|round2-b|decode-clocks|q4gsw OUTDIR [BINARY]}
+set_name=${1:?usage: device_runs.sh variants|cold|tune|smoke-baseline|reliability|round2-a|round2-b|decode-clocks|round3|q4gsw OUTDIR [BINARY]}
 out=${2:?usage: device_runs.sh SET OUTDIR [BINARY]}
 bin=${3:-./build/qgemv-bench}
 mkdir -p "$out"
@@ -105,6 +105,21 @@ case "$set_name" in
       run "decode-llama1b-barriers-$mode" decode --shapes llama1b.json --dtype fp32 --storage bb --barriers "$mode" --profile
     done
     run decode-llama3b-barriers-all decode --shapes llama3b.json --dtype fp32 --storage bb --barriers all
+    ;;
+  round3)  # round 3's figures: every kernel (q4gsw_coop too), decode with graph barriers, texture tuning, the gate
+    run llama1b-cold --shapes llama1b.json
+    run large-cold --shapes large.json --dtype fp32,fp16
+    for model in llama1b qwen3-0.6b llama3b llama8b; do
+      run "decode-$model" decode --shapes "$model.json" --dtype fp32,fp16 --storage bb
+    done
+    run explain explain
+    run large-textures-tuned --shapes large.json --kernels coop_tuned --dtype fp16 --storage bt,tt --tune \
+        --tuning "$out/tuning-textures.json"
+    if [[ -n ${SLOW:-} ]]; then  # the gate proof on this GPU (an idle machine: no stress-ng)
+      echo "+ gate_proof.sh 10 10 (QGEMV_GATE_ARGS=--metric time --threshold 5%)" | tee "$out/gate-proof.cmd"
+      QGEMV_STRESS=0 QGEMV_DEVICE="${GATE_DEVICE:-0}" QGEMV_BENCH="$bin" QGEMV_SLOW_BENCH="$SLOW" \
+        QGEMV_GATE_ARGS="--metric time --threshold 5%" bash scripts/gate_proof.sh 10 10 > "$out/gate-proof.md" 2> "$out/gate-proof.log" || true
+    fi
     ;;
   q4gsw)  # issue 13: ExecuTorch's current symmetric q4gsw_coop beside the qga4w shaders it replaced
     run llama1b-q4gsw --shapes llama1b.json --kernels legacy,coop,q4gsw_coop --dtype fp32,fp16 --storage bb,bt,tt
