@@ -112,7 +112,8 @@ double Measurement::run_on_cpu_clock(std::int64_t dispatches) {
   return (process_cpu_seconds() - start) / static_cast<double>(dispatches);
 }
 
-void Measurement::warm_up() {
+void Measurement::warm_up(double floor_s) {
+  const double floor = std::max(settings_.warmup_min_s, floor_s);
   const auto start = Clock::now();
   const double bound = std::min(settings_.warmup_max_s, settings_.max_time_s / 2);
   auto& w = timing_.warmup;
@@ -126,7 +127,7 @@ void Measurement::warm_up() {
         kMaxDispatchesPerRepetition);
     latest = run_batch(n, false, nullptr);
     w.dispatches += n;
-    if (previous && w.dispatches >= settings_.warmup && seconds_since(start) >= settings_.warmup_min_s &&
+    if (previous && w.dispatches >= settings_.warmup && seconds_since(start) >= floor &&
         warm(*previous, latest, settings_.warmup_tolerance)) {
       w.converged = true;
       break;

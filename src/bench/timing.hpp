@@ -46,7 +46,8 @@ class Measurement {
   Measurement(vk_util::Context& context, vk_util::Commands& commands, Recorder record, TimingSettings settings);
   ~Measurement();
 
-  void warm_up();
+  // `floor_s` raises the settings' warm-up floor for this call (still within the bound).
+  void warm_up(double floor_s = 0);
   bool wants_more() const;
   void take_repetition();
   // Summaries and stability of what was taken. Throws std::logic_error before any repetition.
