@@ -1,0 +1,2 @@
++ qgemv-bench explain
+exit 0 after 1 s

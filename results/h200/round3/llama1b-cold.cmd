@@ -1,0 +1,2 @@
++ qgemv-bench --shapes llama1b.json
+exit 0 after 17 s
