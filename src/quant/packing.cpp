@@ -126,9 +126,10 @@ void pack_legacy_weights(const QuantData& data, std::vector<std::uint8_t>& out) 
   });
 }
 
-void pack_coop_weights(const QuantData& data, std::vector<std::uint8_t>& out) {
-  // Word n8 * K + k is component r = k % 4 of uvec4 (n8, k4 = k / 4): a block row is contiguous,
-  // so this is a streaming write.
+// Both block layouts put block (n8, k4) at n8 * K/4 + k4: a block row is contiguous and word
+// n8 * K + k0 starts a chunk, so packing is a streaming write; they differ in a chunk's words.
+template <typename ChunkToWords>
+void pack_block_rows(const QuantData& data, std::vector<std::uint8_t>& out, ChunkToWords chunk_to_words) {
   const std::int64_t k_total = data.shape.k;
   const std::vector<std::uint8_t> pad_row(static_cast<std::size_t>(k_total), kPadCode);
   parallel_ranges(data.shape.blocks_of_8(), 64, [&](std::int64_t begin, std::int64_t end) {
@@ -136,28 +137,17 @@ void pack_coop_weights(const QuantData& data, std::vector<std::uint8_t>& out) {
     for (std::int64_t n8 = begin; n8 < end; ++n8) {
       const BlockRows rows = block_rows(data, pad_row, n8);
       for (std::int64_t k0 = 0; k0 < k_total; k0 += kChunk) {
-        coop_words(rows, k0, words);
+        chunk_to_words(rows, k0, words);
         store_chunk_le32(out.data() + (n8 * k_total + k0) * 4, words);
       }
     }
   });
 }
 
-void pack_q4gsw_weights(const QuantData& data, std::vector<std::uint8_t>& out) {
-  // Same block order as coop (block (n8, k4) at n8 * K/4 + k4), so word n8 * K + k0 starts a chunk.
-  const std::int64_t k_total = data.shape.k;
-  const std::vector<std::uint8_t> pad_row(static_cast<std::size_t>(k_total), kPadCode);
-  parallel_ranges(data.shape.blocks_of_8(), 64, [&](std::int64_t begin, std::int64_t end) {
-    ChunkWords words;
-    for (std::int64_t n8 = begin; n8 < end; ++n8) {
-      const BlockRows rows = block_rows(data, pad_row, n8);
-      for (std::int64_t k0 = 0; k0 < k_total; k0 += kChunk) {
-        q4gsw_words(rows, k0, words);
-        store_chunk_le32(out.data() + (n8 * k_total + k0) * 4, words);
-      }
-    }
-  });
-}
+// Word n8 * K + k is component r = k % 4 of uvec4 (n8, k4 = k / 4).
+void pack_coop_weights(const QuantData& data, std::vector<std::uint8_t>& out) { pack_block_rows(data, out, coop_words); }
+
+void pack_q4gsw_weights(const QuantData& data, std::vector<std::uint8_t>& out) { pack_block_rows(data, out, q4gsw_words); }
 
 std::vector<float> legacy_qparams(const QuantData& data) {
   const std::int64_t n = data.shape.n;
