@@ -52,7 +52,9 @@ std::map<std::string, std::vector<std::string>> signatures_by_kind(const ojson& 
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& e : doc.at("benchmarks")) {
     const auto [it, inserted] = out.emplace(entry_kind(e), signature(e));
-    if (!inserted) EXPECT_EQ(it->second, signature(e)) << e.dump();
+    if (!inserted) {
+      EXPECT_EQ(it->second, signature(e)) << e.dump();
+    }
   }
   return out;
 }
@@ -151,7 +153,9 @@ TEST_F(GbenchFormat, ContextStartsWithGoogleBenchmarksKeys) {
   EXPECT_EQ(std::vector<std::string>(our_signature.begin(), our_signature.begin() + reference.size()), reference);
   std::size_t i = 0;
   for (const auto& [key, value] : ours.items()) {
-    if (i++ >= reference.size()) EXPECT_TRUE(value.is_string()) << key;
+    if (i++ >= reference.size()) {
+      EXPECT_TRUE(value.is_string()) << key;
+    }
   }
 }
 

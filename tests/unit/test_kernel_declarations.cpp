@@ -98,7 +98,9 @@ TEST(KernelDeclarations, BindingsMatchTheDeclaration) {
         EXPECT_EQ(r.at("set").template get<int>(), 0);
         bound.insert(r.at("binding").template get<std::uint32_t>());
         // ExecuTorch's generator declares every resource restrict; ours do too.
-        if (std::string_view(list) != "textures") EXPECT_TRUE(r.value("restrict", false)) << list;
+        if (std::string_view(list) != "textures") {
+          EXPECT_TRUE(r.value("restrict", false)) << list;
+        }
       }
     }
     std::set<std::uint32_t> declared;
