@@ -21,7 +21,9 @@ TEST_F(Drift, InjectedRampIsRemeasuredMarkedUnstableAndInconclusive) {
   const auto base = dir_ / "base.json", drifting = dir_ / "drifting.json";
   auto r = shell(std::string(QGEMV_BINARY) + common + " --quiet --out " + base.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = shell("QGEMV_FAULT_DRIFT_RAMP=1 " + std::string(QGEMV_BINARY) + common + " --out " + drifting.string());
+  // A ramp to 10x: lavapipe's one-dispatch repetitions vary by several times under a sanitizer or
+  // a loaded machine, and a gentler ramp (up to 2x) then hid in that noise.
+  r = shell("QGEMV_FAULT_DRIFT_RAMP=9 " + std::string(QGEMV_BINARY) + common + " --out " + drifting.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("unstable"), std::string::npos) << r.out;
   const auto doc = nlohmann::json::parse(read_file(drifting));
@@ -32,7 +34,7 @@ TEST_F(Drift, InjectedRampIsRemeasuredMarkedUnstableAndInconclusive) {
     // far below the median; either way the case is not reported as fact (statistics tests pin the rules).
     EXPECT_FALSE(result["timing"]["stability"]["reason"].get<std::string>().empty());
   }
-  // Up to 100 % slower by the last repetition, yet neither a regression nor a pass.
+  // Up to 10x slower by the last repetition, yet neither a regression nor a pass.
   r = shell(std::string(QGEMV_BINARY) + " compare " + base.string() + " " + drifting.string());
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("INCONCLUSIVE (unstable in NEW"), std::string::npos) << r.out;
