@@ -1,2 +1,2 @@
 + qgemv-bench --shapes smoke.json
-exit 0 after 10 s
+exit 0 after 15 s
