@@ -10,7 +10,8 @@
 // the shifted decode spends a shift, a mask-or and an FMA per weight, two of them on the integer
 // pipe; the masked one spends a mask-or, a subtraction and an FMA, with one shift per 8 weights,
 // so it moves work from the integer pipe (half as wide as the float pipe on NVIDIA since Volta)
-// to the float pipe. Scale, zero and the -8 are folded in once per channel per step.
+// to the float pipe. Scale and zero (and the shifted decode's -8) are folded in once per channel
+// per step.
 #extension GL_GOOGLE_include_directive : require
 #if defined(SUBGROUP_REDUCTION)
 #extension GL_KHR_shader_subgroup_arithmetic : require
