@@ -32,14 +32,19 @@ clocked() {
   if [[ -n $smi ]]; then kill "$smi"; wait "$smi" 2> /dev/null || true; fi
 }
 
+# The gate proof on this GPU (an idle machine: no stress-ng), when SLOW names a build whose coop
+# does 4x the work (-DQGEMV_TEST_SLOW_COOP=ON).
+gate_proof_if_slow() {
+  [[ -n ${SLOW:-} ]] || return 0
+  echo "+ gate_proof.sh 10 10 (QGEMV_GATE_ARGS=--metric time --threshold 5%)" | tee "$out/gate-proof.cmd"
+  QGEMV_STRESS=0 QGEMV_DEVICE="${GATE_DEVICE:-0}" QGEMV_BENCH="$bin" QGEMV_SLOW_BENCH="$SLOW" \
+    QGEMV_GATE_ARGS="--metric time --threshold 5%" bash scripts/gate_proof.sh 10 10 > "$out/gate-proof.md" 2> "$out/gate-proof.log" || true
+}
+
 case "$set_name" in
   variants)  # issue 3: every dtype x storage of both reproduced kernels (also the CI baseline)
     run llama1b-variants --shapes llama1b.json --kernels legacy,coop --dtype fp32,fp16 --storage bb,bt,tt
-    if [[ -n ${SLOW:-} ]]; then  # the gate proof on this GPU (an idle machine: no stress-ng)
-      echo "+ gate_proof.sh 10 10 (QGEMV_GATE_ARGS=--metric time --threshold 5%)" | tee "$out/gate-proof.cmd"
-      QGEMV_STRESS=0 QGEMV_DEVICE="${GATE_DEVICE:-0}" QGEMV_BENCH="$bin" QGEMV_SLOW_BENCH="$SLOW" \
-        QGEMV_GATE_ARGS="--metric time --threshold 5%" bash scripts/gate_proof.sh 10 10 > "$out/gate-proof.md" 2> "$out/gate-proof.log" || true
-    fi
+    gate_proof_if_slow
     ;;
   cold)      # issue 4: the default sweep (cold cache, roofline) of all kernels
     run llama1b-cold --shapes llama1b.json
@@ -86,11 +91,7 @@ case "$set_name" in
     run large-cold --shapes large.json --dtype fp32,fp16
     run smoke-baseline --shapes smoke.json
     run llama1b-variants --shapes llama1b.json --kernels legacy,coop --dtype fp32,fp16 --storage bb,bt,tt
-    if [[ -n ${SLOW:-} ]]; then  # the gate proof on this GPU (an idle machine: no stress-ng)
-      echo "+ gate_proof.sh 10 10 (QGEMV_GATE_ARGS=--metric time --threshold 5%)" | tee "$out/gate-proof.cmd"
-      QGEMV_STRESS=0 QGEMV_DEVICE="${GATE_DEVICE:-0}" QGEMV_BENCH="$bin" QGEMV_SLOW_BENCH="$SLOW" \
-        QGEMV_GATE_ARGS="--metric time --threshold 5%" bash scripts/gate_proof.sh 10 10 > "$out/gate-proof.md" 2> "$out/gate-proof.log" || true
-    fi
+    gate_proof_if_slow
     ;;
   decode-clocks)  # issue 14: llama3b/8b coop's slow first repetitions, the warm-up floor, barrier placement
     # OLD: a build without the token warm-up floor (before issue 14's second round), to see the step
@@ -115,11 +116,7 @@ case "$set_name" in
     run explain explain
     run large-textures-tuned --shapes large.json --kernels coop_tuned --dtype fp16 --storage bt,tt --tune \
         --tuning "$out/tuning-textures.json"
-    if [[ -n ${SLOW:-} ]]; then  # the gate proof on this GPU (an idle machine: no stress-ng)
-      echo "+ gate_proof.sh 10 10 (QGEMV_GATE_ARGS=--metric time --threshold 5%)" | tee "$out/gate-proof.cmd"
-      QGEMV_STRESS=0 QGEMV_DEVICE="${GATE_DEVICE:-0}" QGEMV_BENCH="$bin" QGEMV_SLOW_BENCH="$SLOW" \
-        QGEMV_GATE_ARGS="--metric time --threshold 5%" bash scripts/gate_proof.sh 10 10 > "$out/gate-proof.md" 2> "$out/gate-proof.log" || true
-    fi
+    gate_proof_if_slow
     ;;
   q4gsw)  # issue 13: ExecuTorch's current symmetric q4gsw_coop beside the qga4w shaders it replaced
     run llama1b-q4gsw --shapes llama1b.json --kernels legacy,coop,q4gsw_coop --dtype fp32,fp16 --storage bb,bt,tt
