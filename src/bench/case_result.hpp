@@ -85,7 +85,7 @@ struct CaseResult {
   std::uint64_t cold_cache_footprint = 0;    // bytes of weights + qparams over all copies
   std::optional<double> roofline_fraction;   // gbps / the run's read bandwidth
   std::optional<kernels::TuneConfig> config; // tunable kernels only
-  std::string config_source;                 // "tuned" (from --tuning / --tune) or "heuristic"
+  std::string config_source;                 // "tuned" (--tuning / --tune), "given" (--config) or "heuristic"
   Status status = Status::failed;
   std::string message;  // why skipped/failed; empty when ok
   std::optional<Timing> timing;

@@ -130,6 +130,7 @@ class VariantRun {
 
   std::optional<kernels::TuneConfig> config_for(const config::Shape& shape, DType dtype) const {
     if (!kernel_.tunable) return std::nullopt;
+    if (plan_.sweep.config) return plan_.sweep.config;
     const TuningKey key{context_.info().name, std::string(kernel_.name), shape.n, shape.k, shape.group_size, dtype,
                         storage_};
     if (auto tuned = plan_.sweep.tuning.find(key)) return tuned;
@@ -145,7 +146,8 @@ class VariantRun {
       const auto& shape = problem.shape();
       const auto config = config_for(shape, out.dtype);
       if (config) {
-        if (auto why = kernels::config_problem(*config, shape.group_size, context_.info()); !why.empty()) {
+        if (auto why = kernels::configuration_problem(kernel_, out.dtype, storage_, *config, shape.group_size, context_);
+            !why.empty()) {
           throw UnsupportedError(fmt::format("{}: configuration {}: {}", shape.name, config->to_string(), why));
         }
       }

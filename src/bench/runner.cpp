@@ -86,7 +86,9 @@ CaseResult PreparedCase::validate(const std::optional<kernels::TuneConfig>& conf
   if (kernel_.tunable) {
     result.config = config ? *config : kernels::heuristic_config(shape.n, shape.k, shape.group_size, context_.info());
     result.config_source = config ? "tuned" : "heuristic";
-    if (auto why = kernels::config_problem(*result.config, shape.group_size, context_.info()); !why.empty()) {
+    if (auto why = kernels::configuration_problem(kernel_, problem_.dtype(), storage_, *result.config,
+                                                  shape.group_size, context_);
+        !why.empty()) {
       result.status = Status::skipped;
       result.message = fmt::format("configuration {}: {}", result.config->to_string(), why);
       return result;

@@ -212,6 +212,7 @@ class Sweep {
       auto gpu = std::make_unique<PreparedCase>(*gpu_->context, *gpu_->commands, problem, *v.kernel, v.storage,
                                                 plan_.settings);
       auto result = gpu->validate(config);
+      if (plan_.config && result.config) result.config_source = "given";
       if (result.status == Status::skipped) {
         v.result = std::move(result);
         return std::nullopt;
@@ -237,6 +238,7 @@ class Sweep {
   std::optional<kernels::TuneConfig> configuration(Problem& problem, const kernels::KernelDesc& kernel,
                                                    Storage storage) {
     if (!kernel.tunable) return std::nullopt;
+    if (plan_.config) return plan_.config;
     const auto& shape = problem.shape();
     const TuningKey key{out_.device.name, std::string(kernel.name), shape.n, shape.k, shape.group_size,
                         problem.dtype(), storage};

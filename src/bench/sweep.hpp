@@ -29,6 +29,7 @@ struct SweepPlan {
   bool roofline = true;  // measure read/copy bandwidth once, before the cases
   TuningTable tuning;    // configurations for tunable kernels (--tuning)
   bool tune = false;     // --tune: search each tunable case first and record the best in `tuning`
+  std::optional<kernels::TuneConfig> config;  // --config: every tunable case runs this, tuning or not
   RunSettings tune_settings;  // lighter timing for the search
   vk_util::ContextOptions context_options;
   // Fault injection for the recovery tests (QGEMV_FAULT_DEVICE_LOST_AT_CASE): the device is

@@ -112,6 +112,9 @@ Options parse_options(int argc, char** argv) {
   app.add_flag("--tune", o.tune,
                "search coop_tuned's configuration per case (validated), write the best to --tuning FILE, then run");
   app.add_option("--tuning", o.tuning, "tuning file: read configurations from it (written by --tune)");
+  app.add_option("--config", o.config,
+                 "run coop_tuned in this configuration in every case, as results name it (e.g. t32.b8.u4.subgroup.dn; "
+                 "default: --tuning's, else the heuristic's)");
   app.add_option("--roofline", o.roofline, "on|off: measure read and copy bandwidth once per sweep")
       ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();

@@ -65,6 +65,7 @@ struct Options {
   std::string roofline = "on";
   bool tune = false;
   std::string tuning;
+  std::string config;  // --config: one configuration for every case of the tunable kernels
   std::uint64_t seed = 1;
   std::string out;
   std::string format = "json";  // of --out: json (our schema), gbench, gbench-aggregates, gbench-median; csv/markdown (without --out: stdout)

@@ -54,6 +54,14 @@ void configure_tuning(const Options& o, bench::SweepPlan& plan) {
     plan.tuning = report::load_tuning_file(o.tuning);
   }
   plan.tune = o.tune;
+  if (!o.config.empty()) {
+    if (o.tune) throw UsageError("--config fixes the configuration that --tune searches: give one of them");
+    try {
+      plan.config = kernels::TuneConfig::parse(o.config);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--config: ") + e.what());
+    }
+  }
   // Candidates are compared with each other only, so a shorter timing per candidate suffices.
   plan.tune_settings = plan.settings;
   plan.tune_settings.timing.warmup = std::min(plan.settings.timing.warmup, 3);

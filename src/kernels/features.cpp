@@ -11,6 +11,7 @@ std::span<const FeatureInfo> feature_infos() {
       {Feature::storage_buffer_16bit, "storage_buffer_16bit", "StorageBuffer16BitAccess", "storageBuffer16BitAccess"},
       {Feature::subgroup_arithmetic, "subgroup_arithmetic", "GroupNonUniformArithmetic",
        "compute subgroup arithmetic"},
+      {Feature::denorm_preserve_float32, "denorm_preserve_float32", "DenormPreserve", "shaderDenormPreserveFloat32"},
   };
   return kFeatures;
 }
@@ -36,6 +37,7 @@ bool device_has(Feature feature, const vk_util::Context& context) {
     case Feature::storage_buffer_8bit: return context.features().storage_buffer_8bit;
     case Feature::storage_buffer_16bit: return context.features().storage_buffer_16bit;
     case Feature::subgroup_arithmetic: return context.info().subgroup_arithmetic;
+    case Feature::denorm_preserve_float32: return context.info().denorm_preserve_float32;
   }
   return false;
 }

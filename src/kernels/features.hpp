@@ -9,7 +9,7 @@
 
 namespace qgemv::kernels {
 
-enum class Feature { storage_buffer_8bit, storage_buffer_16bit, subgroup_arithmetic };
+enum class Feature { storage_buffer_8bit, storage_buffer_16bit, subgroup_arithmetic, denorm_preserve_float32 };
 
 struct FeatureInfo {
   Feature feature;

@@ -119,6 +119,13 @@ std::vector<KernelDesc> parse_declaration(std::string_view text, std::string_vie
       k.role = Role::test_only;
       k.test_only = true;
       k.reproduces.clear();
+      // A twin built without a declaration its modules then lack (e.g. coop_tuned's denormal
+      // decode without DenormPreserve, for a CPU driver that preserves denormals unasked).
+      for (const auto& dropped : twin.value("drops_requirements", json::array())) {
+        const auto feature = parse_feature(dropped.get<std::string>());
+        for (auto& flavour : k.flavours) std::erase(flavour.features, feature);
+        std::erase_if(k.requirements, [&](const Requirement& r) { return r.feature == feature; });
+      }
       out.push_back(std::move(k));
     }
     return out;

@@ -162,8 +162,8 @@ Dispatch dispatch_for(const KernelDesc& kernel, const TuneConfig& config) {
            {"loads_per_step", config.loads_per_step},
            {"prefetch", config.prefetch ? 1u : 0u},
            {"interleaved", config.interleaved ? 1u : 0u},
-           {"masked_decode", config.masked_decode ? 1u : 0u}},
-          config.subgroup_reduction ? "subgroup" : "shared"};
+           {"decode", static_cast<std::uint32_t>(config.decode)}},
+          config.flavour()};
 }
 
 std::vector<vk_util::SpecializationConstant> specialization(const KernelDesc& kernel, const Dispatch& dispatch,
@@ -235,6 +235,12 @@ std::string unsupported_reason(const KernelDesc& kernel, DType dtype, Storage st
     if (!device_has(f, context)) return fmt::format("device lacks {} ({} needs it)", info(f).vulkan_name, kernel.name);
   }
   return {};
+}
+
+std::string configuration_problem(const KernelDesc& kernel, DType dtype, Storage storage, const TuneConfig& config,
+                                  std::int64_t group_size, const vk_util::Context& context) {
+  if (auto why = config_problem(config, group_size, context.info()); !why.empty()) return why;
+  return unsupported_reason(kernel, dtype, storage, context, dispatch_for(kernel, config).flavour);
 }
 
 }  // namespace qgemv::kernels

@@ -131,6 +131,11 @@ std::vector<std::uint32_t> load_spirv(std::string_view module_name);
 std::string unsupported_reason(const KernelDesc& kernel, DType dtype, Storage storage, const vk_util::Context& context,
                                std::string_view flavour = {});
 
+// Empty when a tunable kernel can run `config` for this dtype, storage and group size on this
+// device (the configuration's own constraints, then its flavour's features), else why not.
+std::string configuration_problem(const KernelDesc& kernel, DType dtype, Storage storage, const TuneConfig& config,
+                                  std::int64_t group_size, const vk_util::Context& context);
+
 // The test build registers the test-only kernels' modules here (tests/support/test_kernels.cpp),
 // before main; the shipped binary has none, so its table has no test-only kernels.
 bool register_test_modules(const embedded::Table& modules);

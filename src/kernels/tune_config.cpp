@@ -17,10 +17,25 @@ constexpr std::uint32_t kMaxWorkgroupSize = 512;
 
 }  // namespace
 
+namespace {
+// Name suffix of each decode in to_string, in enum order ("" for the shifted one).
+constexpr std::string_view kDecodeSuffixes[] = {"", "mask", "mix", "dn"};
+}  // namespace
+
+std::string_view to_string(Decode decode) {
+  constexpr std::string_view kNames[] = {"shifted", "masked", "mixed", "denormal"};
+  return kNames[static_cast<std::uint32_t>(decode)];
+}
+
 std::string TuneConfig::to_string() const {
-  return fmt::format("t{}.b{}.u{}.{}{}{}{}", threads_per_block, blocks_per_workgroup, loads_per_step,
+  const auto suffix = kDecodeSuffixes[static_cast<std::uint32_t>(decode)];
+  return fmt::format("t{}.b{}.u{}.{}{}{}{}{}", threads_per_block, blocks_per_workgroup, loads_per_step,
                      subgroup_reduction ? "subgroup" : "shared", prefetch ? ".pf" : "", interleaved ? ".il" : "",
-                     masked_decode ? ".mask" : "");
+                     suffix.empty() ? "" : ".", suffix);
+}
+
+std::string TuneConfig::flavour() const {
+  return std::string(subgroup_reduction ? "subgroup" : "shared") + (decode == Decode::denormal ? "_denormal" : "");
 }
 
 TuneConfig TuneConfig::parse(std::string_view name) {
@@ -57,7 +72,12 @@ TuneConfig TuneConfig::parse(std::string_view name) {
   };
   config.prefetch = option("pf");
   config.interleaved = option("il");
-  config.masked_decode = option("mask");
+  for (std::uint32_t d = 1; d < std::size(kDecodeSuffixes); ++d) {
+    if (option(kDecodeSuffixes[d])) {
+      config.decode = static_cast<Decode>(d);
+      break;
+    }
+  }
   if (next != parts.size()) throw bad(fmt::format("unexpected \"{}\"", parts[next]));
   return config;
 }
@@ -96,7 +116,7 @@ TuneConfig heuristic_config(std::int64_t n, std::int64_t k, std::int64_t group_s
       static_cast<std::uint32_t>(std::max<std::int64_t>(1, max_workgroup / config.threads_per_block));
   // The masked decode was 2-5% faster on the H200's DRAM-bound shapes and even on small ones
   // (results/README.md); it needs nothing the shifted one does not.
-  config.masked_decode = true;
+  config.decode = Decode::masked;
   // subgroupAdd where the device allows it for this shape, else the shared-memory tree.
   config.subgroup_reduction = true;
   config.subgroup_reduction = config_problem(config, group_size, device).empty();
@@ -113,11 +133,16 @@ std::vector<TuneConfig> tune_candidates(std::int64_t group_size, const vk_util::
       if (workgroup < threads) continue;
       for (std::uint32_t loads : {2u, 4u, 8u, 16u}) {
         for (Loop loop : {Loop::plain, Loop::prefetch, Loop::interleaved}) {
-          for (bool masked : {false, true}) {
+          for (Decode decode : {Decode::shifted, Decode::masked, Decode::mixed, Decode::denormal}) {
+            // Its flavour needs the feature; the runner would skip it (kernels::unsupported_reason).
+            if (decode == Decode::denormal && !device.denorm_preserve_float32) continue;
+            // The two newer decodes only with the plain loop, which won every DRAM-bound H200 shape
+            // with the other two (results/README.md): the search stays short on slow devices.
+            if ((decode == Decode::mixed || decode == Decode::denormal) && loop != Loop::plain) continue;
             // The two reductions measured within 2% of each other on the H100 (results/README.md),
             // so the shared-memory tree is searched only where subgroup arithmetic is missing.
             TuneConfig config{threads, workgroup / threads, loads, true, loop == Loop::prefetch,
-                              loop == Loop::interleaved, masked};
+                              loop == Loop::interleaved, decode};
             if (!config_problem(config, group_size, device).empty()) config.subgroup_reduction = false;
             if (config_problem(config, group_size, device).empty()) out.push_back(config);
           }

@@ -75,7 +75,7 @@ json config_json(const kernels::TuneConfig& c, const std::string& source) {
           {"reduction", c.subgroup_reduction ? "subgroup" : "shared"},
           {"prefetch", c.prefetch},
           {"interleaved", c.interleaved},
-          {"masked_decode", c.masked_decode}};
+          {"decode", kernels::to_string(c.decode)}};
 }
 
 // null for our own kernels, which reproduce nothing.

@@ -36,7 +36,7 @@ json to_json(const bench::TuningEntry& e) {
                       {"reduction", e.config.subgroup_reduction ? "subgroup" : "shared"},
                       {"prefetch", e.config.prefetch},
                       {"interleaved", e.config.interleaved},
-                      {"masked_decode", e.config.masked_decode}}},
+                      {"decode", kernels::to_string(e.config.decode)}}},
           {"name", e.config.to_string()},
           {"median_s", e.median_s},
           {"candidates", e.candidates},
@@ -57,6 +57,18 @@ std::uint32_t config_value(const json& j, const char* key) {
     throw std::invalid_argument(fmt::format("\"{}\" must be an integer from 0 to {}", key, kMaxConfigValue));
   }
   return static_cast<std::uint32_t>(value.get<std::uint64_t>());
+}
+
+// "decode" by name; files written before it had only "masked_decode" (true or false).
+kernels::Decode parse_decode(const json& config) {
+  if (!config.contains("decode")) {
+    return config.value("masked_decode", false) ? kernels::Decode::masked : kernels::Decode::shifted;
+  }
+  const auto name = config.at("decode").get<std::string>();
+  for (auto d : {kernels::Decode::shifted, kernels::Decode::masked, kernels::Decode::mixed, kernels::Decode::denormal}) {
+    if (kernels::to_string(d) == name) return d;
+  }
+  throw std::invalid_argument("unknown decode \"" + name + "\"");
 }
 
 bench::TuningEntry entry_from_json(const json& j) {
@@ -80,7 +92,7 @@ bench::TuningEntry entry_from_json(const json& j) {
   e.config.subgroup_reduction = reduction == "subgroup";
   e.config.prefetch = c.value("prefetch", false);
   e.config.interleaved = c.value("interleaved", false);
-  e.config.masked_decode = c.value("masked_decode", false);
+  e.config.decode = parse_decode(c);
   for (const auto& trial : j.value("trials", json::array())) {
     e.trials.emplace_back(trial.at("name").get<std::string>(), trial.at("median_s").get<double>());
   }

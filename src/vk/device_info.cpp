@@ -85,8 +85,11 @@ DeviceInfo describe(const vk::raii::PhysicalDevice& device, std::uint32_t index)
       props.apiVersion >= VK_API_VERSION_1_2 || has_extension(device, VK_KHR_DRIVER_PROPERTIES_EXTENSION_NAME);
   if (has_driver_props) {
     auto chain = device.getProperties2<vk::PhysicalDeviceProperties2, vk::PhysicalDeviceSubgroupProperties,
-                                       vk::PhysicalDeviceDriverProperties>();
+                                       vk::PhysicalDeviceDriverProperties, vk::PhysicalDeviceFloatControlsProperties>();
     const auto& driver = chain.get<vk::PhysicalDeviceDriverProperties>();
+    // SPV_KHR_float_controls is core only from 1.2; before, it would need its extension enabled.
+    info.denorm_preserve_float32 = props.apiVersion >= VK_API_VERSION_1_2 &&
+                                   chain.get<vk::PhysicalDeviceFloatControlsProperties>().shaderDenormPreserveFloat32;
     info.driver_id = vk::to_string(driver.driverID);
     info.driver_name = driver.driverName.data();
     info.driver_info = driver.driverInfo.data();

@@ -21,6 +21,7 @@ struct DeviceInfo {
   std::string driver_info;
   std::uint32_t subgroup_size = 0;
   bool subgroup_arithmetic = false;  // subgroupAdd etc. supported in compute shaders
+  bool denorm_preserve_float32 = false;  // a module may declare DenormPreserve 32 (Vulkan 1.2)
   std::uint32_t max_workgroup_invocations = 0;
   double timestamp_period_ns = 0;
   std::uint32_t timestamp_valid_bits = 0;  // of the compute queue family used

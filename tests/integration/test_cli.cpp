@@ -128,6 +128,57 @@ TEST_F(Cli, TuneWritesATuningFileALaterRunUses) {
   EXPECT_EQ(run("--shapes smoke.json --tune" + std::string(kFast)).exit_code, 2);  // nowhere to write
 }
 
+// --config runs every coop_tuned case in one configuration, recorded as given; the denormal
+// decode runs only where the driver says it preserves fp32 denormals (lavapipe does not say so).
+TEST_F(Cli, ConfigRunsEveryCaseInThatConfiguration) {
+  const auto out = dir_ / "mixed.json";
+  ASSERT_EQ(run("--shapes smoke.json --kernels coop_tuned --dtype fp32,fp16 --config t32.b4.u4.subgroup.mix --out " +
+                out.string() + kFast).exit_code, 0);
+  const auto mixed = nlohmann::json::parse(read_file(out));
+  ASSERT_EQ(mixed["results"].size(), 10u);
+  for (const auto& r : mixed["results"]) {
+    EXPECT_EQ(r["status"], "ok") << r.dump();
+    EXPECT_EQ(r["config"]["name"], "t32.b4.u4.subgroup.mix");
+    EXPECT_EQ(r["config"]["source"], "given");
+    EXPECT_EQ(r["config"]["decode"], "mixed");
+  }
+
+  const auto denormal_out = dir_ / "denormal.json";
+  ASSERT_EQ(run("--shapes smoke.json --kernels coop_tuned --config t32.b4.u4.subgroup.dn --out " +
+                denormal_out.string() + kFast).exit_code, 0);
+  for (const auto& r : nlohmann::json::parse(read_file(denormal_out))["results"]) {
+    // Without the feature (lavapipe) the case is skipped with the reason; with it, it validates.
+    if (r["status"] == "skipped") {
+      EXPECT_NE(r["message"].get<std::string>().find("shaderDenormPreserveFloat32"), std::string::npos) << r.dump();
+    } else {
+      EXPECT_EQ(r["status"], "ok") << r.dump();
+    }
+  }
+
+  EXPECT_EQ(run("--shapes smoke.json --config t32.b4.u4.fast" + std::string(kFast)).exit_code, 2);
+  const auto both = run("--shapes smoke.json --config t32.b4.u4.subgroup --tune --tuning " +
+                        (dir_ / "t.json").string() + kFast);
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("--config"), std::string::npos) << both.err;
+}
+
+// The denormal decode's arithmetic, on a driver that preserves denormals without declaring it
+// (lavapipe): the test-only twin's modules leave out DenormPreserve, the rest is coop_tuned's.
+TEST_F(Cli, DenormalDecodeValidatesWhereDenormalsSurvive) {
+  const auto out = dir_ / "denormal.json";
+  const auto r = shell(std::string(QGEMV_TEST_KERNELS_BINARY) +
+                       " --shapes smoke.json --kernels coop_tuned_denormals_undeclared --dtype fp32,fp16 --storage bb,tt"
+                       " --config t32.b4.u4.subgroup.dn --validation-layer --out " + out.string() + kFast);
+  expect_no_validation_messages(r);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(read_file(out));
+  ASSERT_EQ(doc["results"].size(), 20u);
+  for (const auto& result : doc["results"]) {
+    EXPECT_EQ(result["status"], "ok") << result.dump();
+    EXPECT_EQ(result["config"]["decode"], "denormal");
+  }
+}
+
 TEST_F(Cli, ExistingResultFileIsNotOverwritten) {
   const auto out = write("result.json", "keep me");
   const auto r = run("--shapes smoke.json --out " + out.string() + kFast);

@@ -68,7 +68,7 @@ struct HelpCase {
 const std::vector<HelpCase>& commands() {
   static const std::vector<HelpCase> all = {
       // With --out, which --format json needs: the default format is that of --out.
-      {{"--out", "result.json"}, {"--group-size", "--device", "--tuning", "--out", "--dump", "--filter", "--max-binding-mib"}},
+      {{"--out", "result.json"}, {"--group-size", "--device", "--tuning", "--config", "--out", "--dump", "--filter", "--max-binding-mib"}},
       {{"compare", "base.json", "new.json"}, {}},
   };
   return all;

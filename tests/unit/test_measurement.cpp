@@ -118,10 +118,11 @@ TEST(ModelView, SumsMedianTimesCountsAndBytesPerVariant) {
   EXPECT_EQ(cut[1].tokens_per_second, 0.0);
 }
 
-vk_util::DeviceInfo gpu_like(std::uint32_t subgroup, bool arithmetic) {
+vk_util::DeviceInfo gpu_like(std::uint32_t subgroup, bool arithmetic, bool denormals = true) {
   vk_util::DeviceInfo info;
   info.subgroup_size = subgroup;
   info.subgroup_arithmetic = arithmetic;
+  info.denorm_preserve_float32 = denormals;
   info.max_workgroup_invocations = 1024;
   return info;
 }
@@ -129,20 +130,30 @@ vk_util::DeviceInfo gpu_like(std::uint32_t subgroup, bool arithmetic) {
 TEST(TuneConfig, CandidatesAreAllValidAndRespectTheGroupSize) {
   const auto device = gpu_like(32, true);
   const auto candidates = kernels::tune_candidates(128, device);
-  // 7 thread/workgroup pairs x 4 loads x {plain, prefetch, interleaved} x 2 decodes.
-  EXPECT_EQ(candidates.size(), 168u);
+  // 7 thread/workgroup pairs x 4 loads x ({plain, prefetch, interleaved} x 2 decodes + plain x 2).
+  EXPECT_EQ(candidates.size(), 224u);
   for (const auto& c : candidates) EXPECT_EQ(kernels::config_problem(c, 128, device), "") << c.to_string();
   // 4 * loads_per_step must divide G: with G = 32 that is 2, 4 and 8 loads, not 16.
   for (const auto& c : kernels::tune_candidates(32, device)) EXPECT_EQ(32 % (4 * c.loads_per_step), 0u);
+  // Without denormal preservation (lavapipe, many phones) the denormal decode is not searched.
+  const auto no_denormals = kernels::tune_candidates(128, gpu_like(32, true, false));
+  EXPECT_EQ(no_denormals.size(), 196u);
+  for (const auto& c : no_denormals) EXPECT_NE(c.decode, kernels::Decode::denormal) << c.to_string();
 }
 
 TEST(TuneConfig, NamesParseBackToTheSameConfiguration) {
   for (const auto& c : kernels::tune_candidates(128, gpu_like(32, true))) {
     EXPECT_EQ(kernels::TuneConfig::parse(c.to_string()), c) << c.to_string();
   }
-  EXPECT_EQ(kernels::TuneConfig::parse("t64.b2.u8.shared.il.mask"), (kernels::TuneConfig{64, 2, 8, false, false, true, true}));
+  EXPECT_EQ(kernels::TuneConfig::parse("t64.b2.u8.shared.il.mask"), (kernels::TuneConfig{64, 2, 8, false, false, true, kernels::Decode::masked}));
+  EXPECT_EQ(kernels::TuneConfig::parse("t32.b8.u4.subgroup.dn"),
+            (kernels::TuneConfig{32, 8, 4, true, false, false, kernels::Decode::denormal}));
+  EXPECT_EQ(kernels::TuneConfig::parse("t32.b8.u4.subgroup.mix").decode, kernels::Decode::mixed);
+  EXPECT_EQ(kernels::TuneConfig::parse("t32.b8.u4.subgroup.dn").flavour(), "subgroup_denormal");
+  EXPECT_EQ(kernels::TuneConfig::parse("t32.b8.u4.shared.mask").flavour(), "shared");
   for (const char* bad : {"", "t64", "t64.b2.u8", "t64.b2.u8.fast", "t0.b2.u8.shared", "tx.b2.u8.shared",
-                          "t64.b2.u8.shared.mask.pf", "t64.b2.u8.shared.pf.pf", "t64.b2.u8.subgroup.extra"}) {
+                          "t64.b2.u8.shared.mask.pf", "t64.b2.u8.shared.pf.pf", "t64.b2.u8.subgroup.extra",
+                          "t64.b2.u8.shared.dn.mask", "t64.b2.u8.shared.mix.mix"}) {
     EXPECT_THROW(kernels::TuneConfig::parse(bad), std::invalid_argument) << bad;
   }
 }
@@ -155,6 +166,8 @@ TEST(TuneConfig, ProblemsAreNamed) {
   EXPECT_NE(kernels::config_problem({48, 1, 4, false}, 128, device).find("power of two"), std::string::npos);
   EXPECT_NE(kernels::config_problem({64, 4, 4, true}, 128, gpu_like(32, false)).find("arithmetic"),
             std::string::npos);
+  // The denormal decode's feature is its flavour's: kernels::configuration_problem checks it.
+  EXPECT_EQ(kernels::config_problem({64, 4, 4, true, false, false, kernels::Decode::denormal}, 128, device), "");
 }
 
 TEST(TuneConfig, HeuristicGivesLargeShapesFewThreadsPerBlockAndSmallShapesMany) {
@@ -171,7 +184,7 @@ TEST(TuningFile, SavesAndLoadsEntriesAndRejectsGarbage) {
   const auto path = std::filesystem::temp_directory_path() / "qgemv_tuning_test.json";
   bench::TuningTable table;
   bench::TuningEntry entry{{"GPU X", "coop_tuned", 2048, 4096, 128, DType::fp16, Storage::bt},
-                           {64, 2, 8, false, true, false, true}, 1.5e-5, 168, {{"t64.b2.u8.shared.pf.mask", 1.5e-5}}};
+                           {64, 2, 8, false, true, false, kernels::Decode::mixed}, 1.5e-5, 168, {{"t64.b2.u8.shared.pf.mix", 1.5e-5}}};
   table.put(entry);
   table.put(entry);  // same key: replaced, not added
   std::ofstream(path) << report::tuning_file_text(table);
@@ -184,6 +197,12 @@ TEST(TuningFile, SavesAndLoadsEntriesAndRejectsGarbage) {
   auto other = entry.key;
   other.storage = Storage::bb;
   EXPECT_FALSE(loaded.find(other).has_value());
+
+  // Files from before the decode had a name said only "masked_decode".
+  std::ofstream(path) << R"({"schema_version": 1, "entries": [{"device": "GPU X", "kernel": "coop_tuned", "n": 8,
+      "k": 256, "group_size": 64, "dtype": "fp32", "storage": "bb", "config": {"threads_per_block": 32,
+      "blocks_per_workgroup": 4, "loads_per_step": 4, "reduction": "subgroup", "masked_decode": true}}]})";
+  EXPECT_EQ(report::load_tuning_file(path).entries().at(0).config.decode, kernels::Decode::masked);
 
   std::ofstream(path) << R"({"schema_version": 1, "entries": [{"device": "x"}]})";
   EXPECT_THROW(report::load_tuning_file(path), UsageError);
