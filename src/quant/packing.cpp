@@ -201,31 +201,32 @@ void check_data(const QuantData& data) {
 
 }  // namespace
 
-PackedWeights pack_legacy(const QuantData& data) {
+namespace {
+
+// Every layout holds the same K * ceil(N/8) * 4 bytes of weights, in its own order.
+PackedWeights assemble(const QuantData& data, Layout layout,
+                       void (*write_weights)(const QuantData&, std::vector<std::uint8_t>&),
+                       std::vector<float> (*qparams_of)(const QuantData&)) {
   check_data(data);
-  PackedWeights packed{Layout::legacy_interleaved, {}, {}};
-  packed.weights.resize(static_cast<std::size_t>(data.shape.k * data.shape.blocks_of_8() * 4));
-  pack_legacy_weights(data, packed.weights);
-  packed.qparams = legacy_qparams(data);
+  PackedWeights packed{layout, {}, {}};
+  packed.weights.resize(static_cast<std::size_t>(data.shape.blocks_of_8() * data.shape.k * 4));
+  write_weights(data, packed.weights);
+  packed.qparams = qparams_of(data);
   return packed;
+}
+
+}  // namespace
+
+PackedWeights pack_legacy(const QuantData& data) {
+  return assemble(data, Layout::legacy_interleaved, pack_legacy_weights, legacy_qparams);
 }
 
 PackedWeights pack_coop(const QuantData& data) {
-  check_data(data);
-  PackedWeights packed{Layout::coop_block4x8, {}, {}};
-  packed.weights.resize(static_cast<std::size_t>(data.shape.blocks_of_8() * data.shape.k * 4));
-  pack_coop_weights(data, packed.weights);
-  packed.qparams = coop_qparams(data);
-  return packed;
+  return assemble(data, Layout::coop_block4x8, pack_coop_weights, coop_qparams);
 }
 
 PackedWeights pack_q4gsw(const QuantData& data) {
-  check_data(data);
-  PackedWeights packed{Layout::q4gsw_block4x8, {}, {}};
-  packed.weights.resize(static_cast<std::size_t>(data.shape.blocks_of_8() * data.shape.k * 4));
-  pack_q4gsw_weights(data, packed.weights);
-  packed.qparams = q4gsw_scales(data);
-  return packed;
+  return assemble(data, Layout::q4gsw_block4x8, pack_q4gsw_weights, q4gsw_scales);
 }
 
 PackedWeights pack(const QuantData& data, Layout layout) {
