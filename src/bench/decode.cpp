@@ -239,8 +239,8 @@ class Decode {
  public:
   Decode(const DecodePlan& plan, const std::function<void(const std::string&)>& on_progress,
          const std::atomic<bool>& interrupted, const std::function<void(const DecodeResult&)>& on_variant_done)
-      : plan_(plan), on_progress_(on_progress), interrupted_(interrupted), on_variant_done_(on_variant_done),
-        context_(plan.sweep.context_options), commands_(context_) {
+      : plan_(plan), floor_plan_(floor_plan(plan)), on_progress_(on_progress), interrupted_(interrupted),
+        on_variant_done_(on_variant_done), context_(plan.sweep.context_options), commands_(context_) {
     out_.device = context_.info();
     out_.features = context_.features().enabled_names();
     out_.layers_in_file = plan.sweep.shapes.layers;
@@ -305,6 +305,7 @@ class Decode {
       progress(fmt::format("generating {} GEMVs of data ({})", token.size(), to_string(dtype)));
       try {
         instances = generate_instances(plan_, token, dtype);
+        if (plan_.floor) floor_instances_ = generate_instances(floor_plan_, token, dtype);
       } catch (const std::bad_alloc&) {
         skip = "out of host memory generating the model's data";
       } catch (const UnsupportedError& e) {
@@ -365,6 +366,30 @@ class Decode {
     if (variant.status == Status::skipped) return;
     progress("isolated shapes " + label);
     run_isolated(instances, kernel, replay, variant);
+    if (plan_.floor && !stopping()) run_floor(kernel, variant);
+  }
+
+  // The floor model's token with this kernel and storage, on the real model's barrier positions.
+  void run_floor(const kernels::KernelDesc& kernel, DecodeVariant& variant) {
+    progress(fmt::format("floor {} {} {}", kernel.name, to_string(variant.dtype), to_string(variant.storage)));
+    DecodeVariant floor;
+    floor.dtype = variant.dtype;
+    floor.storage = variant.storage;
+    try {
+      VariantRun replay(context_, commands_, floor_plan_, floor_instances_, barrier_before_, kernel, variant.storage,
+                        interrupted_);
+      replay.run(floor);
+    } catch (const vk::DeviceLostError& e) {
+      stopped_ = true;
+      floor.message = fmt::format("device lost ({})", e.what());
+    } catch (const std::exception& e) {
+      floor.message = e.what();
+    }
+    if (floor.status == Status::ok && floor.timing) {
+      variant.floor_seconds_per_token = floor.timing->summary.median;
+    } else {
+      variant.floor_message = floor.message.empty() ? "not timed" : floor.message;
+    }
   }
 
   // The device may be gone: nothing more runs on it.
@@ -414,7 +439,17 @@ class Decode {
         isolated_seconds_per_token(file, plan_.layers, [&](std::size_t s) { return seconds[s]; });
   }
 
+  static DecodePlan floor_plan(const DecodePlan& plan) {
+    auto floor = plan;
+    floor.sweep.shapes = floor_model(plan.sweep.shapes);
+    floor.profile = false;
+    floor.floor = false;
+    return floor;
+  }
+
   const DecodePlan& plan_;
+  const DecodePlan floor_plan_;  // the model shrunk to 8 x G per GEMV (--floor)
+  std::vector<Instance> floor_instances_;
   const std::function<void(const std::string&)>& on_progress_;
   const std::atomic<bool>& interrupted_;
   const std::function<void(const DecodeResult&)>& on_variant_done_;

@@ -24,6 +24,8 @@ struct DecodePlan {
   std::int64_t layers = 0;  // replayed: the file's, or fewer (--layers)
   BarrierMode barriers = BarrierMode::graph;  // where barriers go between a token's GEMVs
   bool profile = false;     // a timestamp pair per GEMV in extra tokens: each shape's share
+  bool floor = false;       // also replay the token with every GEMV shrunk to 8 x G (floor_model)
+  bool fused = false;       // `sweep.shapes` is fused_model of the file (--fuse): reported, not applied here
 };
 
 // One shape of the file timed alone by the per-case runner.
@@ -66,6 +68,10 @@ struct DecodeVariant {
   TokenFigures figures;
   std::optional<double> speedup_vs_baseline;  // baseline kernel's token time / this one's, same dtype and storage
   std::vector<ShapeShare> profile;
+  // --floor: the same token (dispatches, barriers, kernel, configurations) with every GEMV 8 x G,
+  // whose work is next to nothing: what dispatching and synchronising alone cost per token.
+  std::optional<double> floor_seconds_per_token;
+  std::string floor_message;  // why the floor has no time, when it has none
 
   // Its token times stayed non-stationary after the re-measurement: not to be reported as fact.
   bool unstable() const { return timing && timing->stability.unstable; }

@@ -11,6 +11,25 @@
 
 namespace qgemv::bench {
 
+namespace {
+
+// The input a layer GEMV reads when its name says so (q, gate_proj, ...), else null.
+const std::string* named_role(const config::Shape& shape) {
+  static const std::map<std::string, std::string> kRoles = {
+      {"q", "attention input"},    {"k", "attention input"},      {"v", "attention input"},
+      {"q_proj", "attention input"}, {"k_proj", "attention input"}, {"v_proj", "attention input"},
+      {"wq", "attention input"},   {"wk", "attention input"},     {"wv", "attention input"},
+      {"gate", "mlp input"},       {"up", "mlp input"},           {"gate_proj", "mlp input"},
+      {"up_proj", "mlp input"},    {"w1", "mlp input"},           {"w3", "mlp input"},
+  };
+  std::string name = shape.name;
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  const auto it = kRoles.find(name);
+  return it != kRoles.end() ? &it->second : nullptr;
+}
+
+}  // namespace
+
 std::int64_t layers_to_replay(const config::ShapesFile& file, std::optional<std::int64_t> requested) {
   if (!file.has_token_counts) {
     throw UsageError(fmt::format("{}: decode needs a model shapes file (\"layers\" or per-shape \"count\"); "
@@ -47,6 +66,43 @@ std::string instance_name(const config::ShapesFile& file, const GemvInstance& in
   return name;
 }
 
+config::ShapesFile floor_model(const config::ShapesFile& file) {
+  auto floor = file;
+  for (auto& shape : floor.shapes) {
+    shape.n = 8;
+    shape.k = shape.group_size;
+  }
+  return floor;
+}
+
+config::ShapesFile fused_model(const config::ShapesFile& file) {
+  auto fused = file;
+  fused.shapes.clear();
+  const std::string* group_role = nullptr;  // the input the last fused shape reads, if others may join it
+  for (const auto& shape : file.shapes) {
+    if (shape.scope != config::Scope::layer) {
+      fused.shapes.push_back(shape);
+      group_role = nullptr;
+      continue;
+    }
+    // A counted shape's instances read one input (docs/decode.md): they always join ("up+up").
+    auto joined = shape;
+    joined.n = shape.n * shape.count;
+    joined.count = 1;
+    for (std::int64_t i = 1; i < shape.count; ++i) joined.name += "+" + shape.name;
+    const auto* role = named_role(shape);
+    auto* last = fused.shapes.empty() ? nullptr : &fused.shapes.back();
+    if (role && group_role && *role == *group_role && last->k == shape.k && last->group_size == shape.group_size) {
+      last->name += "+" + joined.name;
+      last->n += joined.n;
+      continue;
+    }
+    fused.shapes.push_back(joined);
+    group_role = role;
+  }
+  return fused;
+}
+
 std::vector<std::size_t> distinct_shapes(const config::ShapesFile& file) {
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < file.shapes.size(); ++i) {
@@ -77,18 +133,10 @@ BarrierMode parse_barrier_mode(const std::string& text) {
   throw UsageError(fmt::format("--barriers {}: expected graph, all or none", text));
 }
 
+
 std::string input_role(const config::Shape& shape) {
-  static const std::map<std::string, std::string> kRoles = {
-      {"q", "attention input"},    {"k", "attention input"},      {"v", "attention input"},
-      {"q_proj", "attention input"}, {"k_proj", "attention input"}, {"v_proj", "attention input"},
-      {"wq", "attention input"},   {"wk", "attention input"},     {"wv", "attention input"},
-      {"gate", "mlp input"},       {"up", "mlp input"},           {"gate_proj", "mlp input"},
-      {"up_proj", "mlp input"},    {"w1", "mlp input"},           {"w3", "mlp input"},
-  };
-  std::string name = shape.name;
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-  const auto it = kRoles.find(name);
-  return it != kRoles.end() ? it->second : "input of " + shape.name;
+  const auto* role = named_role(shape);
+  return role ? *role : "input of " + shape.name;
 }
 
 std::vector<bool> barriers_before(const config::ShapesFile& file, const std::vector<GemvInstance>& token,

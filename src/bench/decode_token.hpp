@@ -31,6 +31,17 @@ std::vector<GemvInstance> compose_token(const config::ShapesFile& file, std::int
 // and seeds its data, so every layer's weights differ and a run is reproducible.
 std::string instance_name(const config::ShapesFile& file, const GemvInstance& instance);
 
+// The model with every shape shrunk to 8 outputs x one quantization group (names, counts, scopes
+// and so the token's order and barriers unchanged): its token costs what dispatching and
+// synchronising cost, with next to no GEMV work.
+config::ShapesFile floor_model(const config::ShapesFile& file);
+
+// The model as an engine that stores a layer's same-input weights concatenated runs it: each run of
+// consecutive layer shapes that read one input (same input_role, K and G; a counted shape's
+// instances too) becomes one shape "q+k+v" ("up+up") whose N is their sum. Weights and qparams per
+// token are unchanged, x is read once per fused GEMV, the graph barriers stay where they were.
+config::ShapesFile fused_model(const config::ShapesFile& file);
+
 // The file's shapes that differ in (N, K, G), as indices of their first entry: what the isolated
 // per-shape pass measures.
 std::vector<std::size_t> distinct_shapes(const config::ShapesFile& file);

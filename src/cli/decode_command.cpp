@@ -34,6 +34,9 @@ bench::DecodePlan make_decode_plan(const Options& o) {
   plan.layers = bench::layers_to_replay(plan.sweep.shapes, o.decode.layers);
   plan.barriers = bench::parse_barrier_mode(o.decode.barriers);
   plan.profile = o.decode.profile;
+  plan.floor = o.decode.floor;
+  plan.fused = o.decode.fuse;
+  if (plan.fused) plan.sweep.shapes = bench::fused_model(plan.sweep.shapes);
   return plan;
 }
 

@@ -208,6 +208,11 @@ Options parse_options(int argc, char** argv) {
       ->check(CLI::IsMember({"graph", "all", "none", "on", "off"}))
       ->capture_default_str();
   decode->add_flag("--profile", o.decode.profile, "also time each GEMV within a token and report each shape's share");
+  decode->add_flag("--floor", o.decode.floor,
+                   "also replay the token with every GEMV shrunk to 8 x G: what dispatches and barriers alone cost");
+  decode->add_flag("--fuse", o.decode.fuse,
+                   "run a layer's GEMVs that read one input as one dispatch (q+k+v, gate+up), as engines that "
+                   "store those weights concatenated do");
 
   try {
     app.parse(argc, argv);

@@ -44,6 +44,8 @@ struct DecodeArgs {
   std::optional<std::int64_t> layers;  // replay fewer layers than the file has
   std::string barriers = "graph";
   bool profile = false;
+  bool floor = false;  // --floor
+  bool fuse = false;   // --fuse
   bool operator==(const DecodeArgs&) const = default;
 };
 

@@ -82,7 +82,11 @@ json variant_json(const bench::DecodeVariant& v) {
           {"validation", {{"gemvs_checked", v.validated_gemvs}, {"gemvs_failed", v.failed_gemvs},
                           {"worst_nrmse", v.validated_gemvs > 0 ? json(v.worst_nrmse) : json(nullptr)},
                           {"first_failure", v.first_failure}, {"failed_instances", v.failed_instances}}},
-          {"profile", profile}};
+          {"profile", profile},
+          {"floor", v.floor_seconds_per_token || !v.floor_message.empty()
+                        ? json({{"seconds_per_token", optional_number(v.floor_seconds_per_token)},
+                                {"message", v.floor_message}})
+                        : json(nullptr)}};
 }
 
 json device_json(const vk_util::DeviceInfo& d) {
@@ -128,6 +132,8 @@ json settings_json(const DecodeRunInfo& info) {
           {"barriers", plan.barriers != bench::BarrierMode::none},
           {"barrier_mode", bench::barrier_mode_name(plan.barriers)},
           {"profile", plan.profile},
+          {"floor", plan.floor},
+          {"fused", plan.fused},
           {"roofline", s.roofline},
           {"validate", s.settings.validate},
           {"isolated_cold_cache_target_bytes", s.settings.cold_cache_bytes},
@@ -199,6 +205,27 @@ std::string render(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+std::string floor_section(const bench::DecodeResult& r) {
+  std::string out;
+  for (const auto& v : r.variants) {
+    if (!v.floor_seconds_per_token && v.floor_message.empty()) continue;
+    if (out.empty()) {
+      out = "\nFloor: the same token (dispatches, barriers, kernel) with every GEMV 8 x G, i.e. what dispatching and "
+            "synchronising alone cost:\n";
+    }
+    const bool timed = v.timing && !v.timing->repetitions.empty();
+    if (!v.floor_seconds_per_token) {
+      out += fmt::format("  {}: not timed ({})\n", variant_label(v), v.floor_message);
+    } else if (timed) {
+      out += fmt::format("  {}: {} us/token, {:.0f}% of its token\n", variant_label(v), us(v.floor_seconds_per_token),
+                         *v.floor_seconds_per_token / v.timing->summary.median * 100);
+    } else {
+      out += fmt::format("  {}: {} us/token\n", variant_label(v), us(v.floor_seconds_per_token));
+    }
+  }
+  return out;
+}
+
 std::string profile_section(const bench::DecodeResult& r) {
   std::string out;
   for (const auto& v : r.variants) {
@@ -240,8 +267,9 @@ std::string decode_console(const DecodeRunInfo& info) {
   const auto& file = info.plan->sweep.shapes;
   std::string out = fmt::format("qgemv-bench decode on {} ({}, driver {} {})\n", r.device.name, r.device.type,
                                 r.device.driver_name, r.device.driver_version);
-  out += fmt::format("Model {}: {} of {} layers, {} GEMVs per token in one command buffer, barriers {}{}\n", file.name,
-                     r.layers, r.layers_in_file, r.gemvs_per_token, bench::barrier_mode_name(info.plan->barriers),
+  out += fmt::format("Model {}: {} of {} layers, {} GEMVs per token{} in one command buffer, barriers {}{}\n",
+                     file.name, r.layers, r.layers_in_file, r.gemvs_per_token,
+                     info.plan->fused ? " (same-input GEMVs fused)" : "", bench::barrier_mode_name(info.plan->barriers),
                      barrier_count(r));
   if (r.layers < r.layers_in_file) {
     out += fmt::format("NOTE: --layers {} replays {} of the model's {} layers; per-token figures cover those only.\n",
@@ -277,6 +305,7 @@ std::string decode_console(const DecodeRunInfo& info) {
     out += "UNSTABLE: the token times drifted or had two levels even when measured again; not to be taken as fact "
            "(compare calls them inconclusive).\n";
   }
+  out += floor_section(r);
   out += profile_section(r);
   if (r.incomplete) out += fmt::format("\nINCOMPLETE ({}): the results above are what ran.\n", info.incomplete_reason);
   return out;

@@ -103,6 +103,53 @@ TEST_F(Decode, ConsoleShowsTokenTimeNextToTheIsolatedSum) {
   EXPECT_NE(r.out.find("coop fp32 bb"), std::string::npos) << r.out;
 }
 
+// --floor replays the same token with every GEMV shrunk to 8 x G, beside the real one; without it
+// the document says so with nulls. (Its time is not compared with anything: lavapipe's say nothing.)
+TEST_F(Decode, FloorIsTimedBesideTheTokenWhenAsked) {
+  const auto out = dir_ / "floor.json";
+  const auto r = run("decode --shapes " + tiny_model() + " --kernels coop,coop_tuned --dtype fp32 --floor --out " +
+                     out.string() + std::string(kFast).substr(0, std::string(kFast).size() - 8));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Floor: the same token"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("coop_tuned fp32 bb: "), std::string::npos) << r.out;
+  const auto doc = read_json(out);
+  EXPECT_TRUE(doc["settings"]["floor"].get<bool>());
+  ASSERT_EQ(doc["results"].size(), 2u);
+  for (const auto& v : doc["results"]) {
+    SCOPED_TRACE(v.dump());
+    ASSERT_TRUE(v["floor"].is_object());
+    EXPECT_GT(v["floor"]["seconds_per_token"].get<double>(), 0);
+    EXPECT_EQ(v["floor"]["message"], "");
+  }
+
+  const auto plain = dir_ / "plain.json";
+  ASSERT_EQ(run("decode --shapes " + tiny_model() + " --kernels coop --dtype fp32 --out " + plain.string() + kFast)
+                .exit_code, 0);
+  const auto without = read_json(plain);
+  EXPECT_FALSE(without["settings"]["floor"].get<bool>());
+  EXPECT_TRUE(without["results"][0]["floor"].is_null());
+}
+
+// --fuse replays the fused model (up+up as one GEMV per layer), validates every fused GEMV and says
+// so in the document and on the console.
+TEST_F(Decode, FuseRunsSameInputGemvsAsOneDispatch) {
+  const auto out = dir_ / "fused.json";
+  const auto r = run("decode --shapes " + tiny_model() + " --kernels coop,coop_tuned --dtype fp32,fp16 --fuse --out " +
+                     out.string() + std::string(kFast).substr(0, std::string(kFast).size() - 8));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("9 GEMVs per token (same-input GEMVs fused)"), std::string::npos) << r.out;
+  const auto doc = read_json(out);
+  EXPECT_TRUE(doc["settings"]["fused"].get<bool>());
+  EXPECT_EQ(doc["model"]["gemvs_per_token"], 9);
+  EXPECT_EQ(doc["model"]["shapes"][1]["shape"], "up+up");
+  for (const auto& v : doc["results"]) {
+    SCOPED_TRACE(v.dump());
+    EXPECT_EQ(v["status"], "ok");
+    EXPECT_EQ(v["validation"]["gemvs_checked"], 9);
+    EXPECT_EQ(v["barriers_per_token"], kGraphBarriersPerToken);
+  }
+}
+
 // Every GEMV of the first token, in every layer and the head, is checked against the reference of
 // its own weights: a broken kernel fails each of them, and decode exits 1.
 TEST_F(Decode, BrokenKernelFailsEveryLayersGemvAndExitsOne) {

@@ -152,6 +152,61 @@ TEST(DecodeBarriers, GraphPlacementIsWhereAGemvReadsWhatEarlierOnesWrote) {
             (std::vector<std::string>{"layer0.o", "layer0.gate", "layer0.down", "lm_head"}));
 }
 
+// --floor's model: the same token in the same order with the same barriers, every GEMV 8 x G.
+TEST(DecodeBarriers, FloorModelKeepsTheTokenAndItsBarriers) {
+  for (const char* name : {"llama1b.json", "qwen3-0.6b.json"}) {
+    SCOPED_TRACE(name);
+    const auto model = config::load_shapes(name);
+    const auto floor = bench::floor_model(model);
+    ASSERT_EQ(floor.shapes.size(), model.shapes.size());
+    for (std::size_t i = 0; i < model.shapes.size(); ++i) {
+      EXPECT_EQ(floor.shapes[i].n, 8);
+      EXPECT_EQ(floor.shapes[i].k, model.shapes[i].group_size);
+      EXPECT_EQ(floor.shapes[i].per_token(model.layers), model.shapes[i].per_token(model.layers));
+    }
+    const auto token = bench::compose_token(model, model.layers);
+    EXPECT_EQ(names(floor, bench::compose_token(floor, model.layers)), names(model, token));
+    for (auto mode : {bench::BarrierMode::graph, bench::BarrierMode::all}) {
+      EXPECT_EQ(barriered(floor, model.layers, mode), barriered(model, model.layers, mode));
+    }
+  }
+}
+
+// --fuse: each run of same-input layer GEMVs becomes one, with the weights and barriers it had.
+TEST(DecodeBarriers, FusedModelJoinsSameInputGemvsAndKeepsBytesAndBarriers) {
+  const auto llama = config::load_shapes("llama1b.json");
+  const auto fused = bench::fused_model(llama);
+  std::vector<std::string> shape_names;
+  std::vector<std::int64_t> ns;
+  for (const auto& s : fused.shapes) {
+    shape_names.push_back(s.name);
+    ns.push_back(s.n);
+  }
+  EXPECT_EQ(shape_names, (std::vector<std::string>{"q+k+v", "o", "gate+up", "down", "lm_head"}));
+  EXPECT_EQ(ns, (std::vector<std::int64_t>{3072, 2048, 16384, 2048, 128256}));
+  EXPECT_EQ(bench::compose_token(fused, 16).size(), 16u * 4 + 1);
+  const auto before = bench::model_footprint(llama, 16, DType::fp32).per_token;
+  const auto after = bench::model_footprint(fused, 16, DType::fp32).per_token;
+  EXPECT_EQ(after.weights, before.weights);
+  EXPECT_EQ(after.qparams, before.qparams);
+  EXPECT_EQ(after.output, before.output);
+  EXPECT_LT(after.input, before.input);  // x read once per fused GEMV
+  EXPECT_EQ(barriered(fused, 16, bench::BarrierMode::graph).size(), barriered(llama, 16, bench::BarrierMode::graph).size());
+  EXPECT_EQ(barriered(fused, 2, bench::BarrierMode::graph),
+            (std::vector<std::string>{"layer0.o", "layer0.gate+up", "layer0.down", "layer1.q+k+v", "layer1.o",
+                                      "layer1.gate+up", "layer1.down", "lm_head"}));
+
+  // A counted shape's instances join too; shapes of their own input and the model scope stay.
+  const auto tiny_fused = bench::fused_model(tiny());
+  ASSERT_EQ(tiny_fused.shapes.size(), 5u);
+  EXPECT_EQ(tiny_fused.shapes[1].name, "up+up");
+  EXPECT_EQ(tiny_fused.shapes[1].n, 256);
+  EXPECT_EQ(tiny_fused.shapes[1].count, 1);
+  EXPECT_EQ(tiny_fused.shapes[2].name, "down");
+  EXPECT_EQ(tiny_fused.shapes[4].name, "head");
+  EXPECT_EQ(barriered(tiny_fused, 2, bench::BarrierMode::graph).size(), barriered(tiny(), 2, bench::BarrierMode::graph).size());
+}
+
 TEST(DecodeBarriers, AllIsEveryPairAndNoneIsNone) {
   const auto llama = config::load_shapes("llama1b.json");
   EXPECT_EQ(barriered(llama, 16, bench::BarrierMode::all).size(), 16u * 7);  // 113 GEMVs, 112 gaps
