@@ -69,7 +69,8 @@ struct DecodeVariant {
   std::optional<double> speedup_vs_baseline;  // baseline kernel's token time / this one's, same dtype and storage
   std::vector<ShapeShare> profile;
   // --floor: the same token (dispatches, barriers, kernel, configurations) with every GEMV 8 x G,
-  // whose work is next to nothing: what dispatching and synchronising alone cost per token.
+  // whose work is next to nothing: what dispatching, synchronising and the kernel's shortest run
+  // (one step of one invocation) cost per token.
   std::optional<double> floor_seconds_per_token;
   std::string floor_message;  // why the floor has no time, when it has none
 

@@ -210,8 +210,8 @@ std::string floor_section(const bench::DecodeResult& r) {
   for (const auto& v : r.variants) {
     if (!v.floor_seconds_per_token && v.floor_message.empty()) continue;
     if (out.empty()) {
-      out = "\nFloor: the same token (dispatches, barriers, kernel) with every GEMV 8 x G, i.e. what dispatching and "
-            "synchronising alone cost:\n";
+      out = "\nFloor: the same token (dispatches, barriers, kernel) with every GEMV 8 x G: what dispatching, "
+            "synchronising and the kernel's shortest run cost:\n";
     }
     const bool timed = v.timing && !v.timing->repetitions.empty();
     if (!v.floor_seconds_per_token) {
