@@ -380,8 +380,11 @@ class Decode {
                         interrupted_);
       replay.run(floor);
     } catch (const vk::DeviceLostError& e) {
-      stopped_ = true;
+      stopped_ = true;  // as for the token itself: nothing more runs on a lost or hung device
       floor.message = fmt::format("device lost ({})", e.what());
+    } catch (const vk_util::SubmitTimeout& e) {
+      stopped_ = true;
+      floor.message = e.what();
     } catch (const std::exception& e) {
       floor.message = e.what();
     }
