@@ -133,7 +133,6 @@ BarrierMode parse_barrier_mode(const std::string& text) {
   throw UsageError(fmt::format("--barriers {}: expected graph, all or none", text));
 }
 
-
 std::string input_role(const config::Shape& shape) {
   const auto* role = named_role(shape);
   return role ? *role : "input of " + shape.name;

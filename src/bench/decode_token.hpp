@@ -32,8 +32,8 @@ std::vector<GemvInstance> compose_token(const config::ShapesFile& file, std::int
 std::string instance_name(const config::ShapesFile& file, const GemvInstance& instance);
 
 // The model with every shape shrunk to 8 outputs x one quantization group (names, counts, scopes
-// and so the token's order and barriers unchanged): its token costs what dispatching and
-// synchronising cost, with next to no GEMV work.
+// and so the token's order and barriers unchanged): its token costs what dispatching,
+// synchronising and a kernel's shortest run cost, with next to no GEMV work.
 config::ShapesFile floor_model(const config::ShapesFile& file);
 
 // The model as an engine that stores a layer's same-input weights concatenated runs it: each run of

@@ -209,7 +209,8 @@ Options parse_options(int argc, char** argv) {
       ->capture_default_str();
   decode->add_flag("--profile", o.decode.profile, "also time each GEMV within a token and report each shape's share");
   decode->add_flag("--floor", o.decode.floor,
-                   "also replay the token with every GEMV shrunk to 8 x G: what dispatches and barriers alone cost");
+                   "also replay the token with every GEMV shrunk to 8 x G: what dispatches, barriers and the "
+                   "kernel's shortest run cost");
   decode->add_flag("--fuse", o.decode.fuse,
                    "run a layer's GEMVs that read one input as one dispatch (q+k+v, gate+up), as engines that "
                    "store those weights concatenated do");

@@ -25,8 +25,8 @@ using nlohmann::json;
 // A kernel that decodes its nibbles in the wrong order: the one place this test names it.
 constexpr const char* kBrokenKernel = "legacy_swapped_nibbles";
 // --max-time 1: the token warm-up's 1 s floor is capped at half of it, 0.5 s per variant.
-constexpr const char* kFast =
-    " --warmup 1 --repetitions 3 --min-time 0 --max-time 1 --cold-cache off --roofline off --quiet";
+const std::string kFastLoud = " --warmup 1 --repetitions 3 --min-time 0 --max-time 1 --cold-cache off --roofline off";
+const std::string kFast = kFastLoud + " --quiet";
 constexpr std::int64_t kGemvsPerToken = 11;  // tiny_model.json: 2 layers x (q, up x2, down, o) + head
 // Graph placement on tiny_model.json: before up#0, down, o of each layer, the second layer's q and
 // the head; not between the two instances of up, which read one input.
@@ -53,10 +53,13 @@ TEST_F(Decode, TinyModelReplaysValidatesAndWritesItsDocument) {
   EXPECT_TRUE(doc["settings"]["barriers"].get<bool>());
   EXPECT_EQ(doc["settings"]["barrier_mode"], "graph");
   EXPECT_EQ(doc["settings"]["warmup"]["min_seconds"], 0.5);
+  EXPECT_FALSE(doc["settings"]["floor"].get<bool>());
+  EXPECT_FALSE(doc["settings"]["fused"].get<bool>());
   ASSERT_EQ(doc["results"].size(), 12u);  // 3 kernels x 2 dtypes x 2 storages
   for (const auto& v : doc["results"]) {
     SCOPED_TRACE(v.dump());
     ASSERT_EQ(v["status"], "ok");
+    EXPECT_TRUE(v["floor"].is_null());  // without --floor
     EXPECT_EQ(v["validation"]["gemvs_checked"], kGemvsPerToken);
     EXPECT_EQ(v["validation"]["gemvs_failed"], 0);
     EXPECT_EQ(v["barriers_per_token"], kGraphBarriersPerToken);
@@ -95,7 +98,7 @@ TEST_F(Decode, TinyModelReplaysValidatesAndWritesItsDocument) {
 
 TEST_F(Decode, ConsoleShowsTokenTimeNextToTheIsolatedSum) {
   const auto r = run("decode --shapes " + tiny_model() + " --kernels coop --barriers off" +
-                     std::string(kFast).substr(0, std::string(kFast).size() - 8));  // without --quiet
+                     kFastLoud);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("us/token"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("isolated sum us"), std::string::npos) << r.out;
@@ -103,12 +106,13 @@ TEST_F(Decode, ConsoleShowsTokenTimeNextToTheIsolatedSum) {
   EXPECT_NE(r.out.find("coop fp32 bb"), std::string::npos) << r.out;
 }
 
-// --floor replays the same token with every GEMV shrunk to 8 x G, beside the real one; without it
-// the document says so with nulls. (Its time is not compared with anything: lavapipe's say nothing.)
+// --floor replays the same token with every GEMV shrunk to 8 x G, beside the real one (without it
+// the document has nulls: TinyModelReplaysValidatesAndWritesItsDocument). Its time is not compared
+// with anything: lavapipe's say nothing.
 TEST_F(Decode, FloorIsTimedBesideTheTokenWhenAsked) {
   const auto out = dir_ / "floor.json";
   const auto r = run("decode --shapes " + tiny_model() + " --kernels coop,coop_tuned --dtype fp32 --floor --out " +
-                     out.string() + std::string(kFast).substr(0, std::string(kFast).size() - 8));
+                     out.string() + kFastLoud);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Floor: the same token"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("coop_tuned fp32 bb: "), std::string::npos) << r.out;
@@ -121,13 +125,6 @@ TEST_F(Decode, FloorIsTimedBesideTheTokenWhenAsked) {
     EXPECT_GT(v["floor"]["seconds_per_token"].get<double>(), 0);
     EXPECT_EQ(v["floor"]["message"], "");
   }
-
-  const auto plain = dir_ / "plain.json";
-  ASSERT_EQ(run("decode --shapes " + tiny_model() + " --kernels coop --dtype fp32 --out " + plain.string() + kFast)
-                .exit_code, 0);
-  const auto without = read_json(plain);
-  EXPECT_FALSE(without["settings"]["floor"].get<bool>());
-  EXPECT_TRUE(without["results"][0]["floor"].is_null());
 }
 
 // --fuse replays the fused model (up+up as one GEMV per layer), validates every fused GEMV and says
@@ -135,7 +132,7 @@ TEST_F(Decode, FloorIsTimedBesideTheTokenWhenAsked) {
 TEST_F(Decode, FuseRunsSameInputGemvsAsOneDispatch) {
   const auto out = dir_ / "fused.json";
   const auto r = run("decode --shapes " + tiny_model() + " --kernels coop,coop_tuned --dtype fp32,fp16 --fuse --out " +
-                     out.string() + std::string(kFast).substr(0, std::string(kFast).size() - 8));
+                     out.string() + kFastLoud);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("9 GEMVs per token (same-input GEMVs fused)"), std::string::npos) << r.out;
   const auto doc = read_json(out);
