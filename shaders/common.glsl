@@ -54,10 +54,12 @@ layout(std430, binding = BINDING_QPARAMS) restrict readonly buffer QParams { STO
 vec4 load_qparams4(uint index) { return vec4(qparams[index]); }
 
 #if defined(IO_IN_BUFFERS)
+// A kernel that reads x in another shape (coopmat: pairs) declares the input itself.
+#if !defined(INPUT_DECLARED_BY_KERNEL)
 layout(std430, binding = BINDING_INPUT) restrict readonly buffer Input { STORE_VEC4_T x4[]; };
-layout(std430, binding = BINDING_OUTPUT) restrict writeonly buffer Output { STORE_T y[]; };
-
 vec4 load_x4(uint k4) { return vec4(x4[k4]); }
+#endif
+layout(std430, binding = BINDING_OUTPUT) restrict writeonly buffer Output { STORE_T y[]; };
 
 // Writes the 8 outputs of block n8; channels past the slice's n are padding and never written.
 void store_block(uint n8, float values[8]) {

@@ -78,7 +78,7 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--shapes", o.shapes, "shapes file: a path, or the name of a built-in file (llama1b.json, smoke.json, ...)")
       ->capture_default_str();
   for (const auto* kernel : kernels::default_kernels()) o.kernels.emplace_back(kernel->name);
-  app.add_option("--kernels", o.kernels, "kernels to run, comma separated (default: every kernel the binary ships)")
+  app.add_option("--kernels", o.kernels, "kernels to run, comma separated (default: every kernel the binary ships but the opt-in coopmat ones, which need NVIDIA's cooperative matrices)")
       ->delimiter(',')
       ->default_str(fmt::format("{}", fmt::join(o.kernels, ",")));
   app.add_option("--dtype", o.dtypes, "fp32 and/or fp16, comma separated")

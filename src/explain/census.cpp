@@ -194,6 +194,7 @@ Category arithmetic_category(const SpirvModule& module, const Instruction& inst)
     case spv::OpFMul: case spv::OpVectorTimesScalar: return Category::fmul;
     case spv::OpFAdd: case spv::OpFSub: return Category::fadd;
     case spv::OpDot: return Category::fma;
+    case spv::OpCooperativeMatrixMulAddNV: return Category::matrix_multiply_add;
     case spv::OpFDiv: case spv::OpFRem: case spv::OpFMod: case spv::OpFNegate: return Category::other_float;
     case spv::OpSelect: case spv::OpAny: case spv::OpAll: case spv::OpIsNan: case spv::OpIsInf:
     case spv::OpLogicalEqual: case spv::OpLogicalNotEqual: case spv::OpLogicalOr: case spv::OpLogicalAnd:
@@ -530,7 +531,7 @@ std::int64_t Walker::trip_count(const Block& header) const {
 std::string_view to_string(Category category) {
   static constexpr std::array<std::string_view, kCategoryCount> names = {
       "weight_loads", "x_loads",  "qparam_loads", "output_stores", "shared_accesses", "int_ops",  "bit_ops",
-      "compare_select", "conversions", "bitcasts", "fma", "fmul", "fadd", "other_float", "address", "barriers",
+      "compare_select", "conversions", "bitcasts", "fma", "matrix_multiply_adds", "fmul", "fadd", "other_float", "address", "barriers",
       "subgroup_ops", "branches", "local_accesses", "moves", "other"};
   return names[static_cast<std::size_t>(category)];
 }

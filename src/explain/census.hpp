@@ -27,6 +27,7 @@ enum class Category {
   conversion,    // int<->float and width conversions (not bitcasts)
   bitcast,       // reinterpretation, free on GPUs
   fma,           // fused multiply-add (GLSL.std.450 Fma)
+  matrix_multiply_add,  // cooperative-matrix product: one per subgroup, a whole tile of multiply-adds
   fmul,
   fadd,          // add and subtract
   other_float,   // divide, negate, min/max and other float math

@@ -117,9 +117,9 @@ std::string console_table(const Explanation& explanation, bool verbose) {
   }
   out += "SPIR-V census of the inner loop, per 32 weights (loads: count x width; b = bits, tx = texel fetches;\n"
          "arithmetic: scalar operations; before the driver's optimisation)\n";
-  const auto header = fmt::format("{:<28} {:>10} {:>9} {:>9} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>6} "
-                                  "{:>6} {:>5}\n",
-                                  "variant", "weights", "x", "qparams", "int", "bit", "cmp", "cvt", "fma", "fmul",
+  const auto header = fmt::format("{:<28} {:>10} {:>9} {:>9} {:>5} {:>5} {:>5} {:>5} {:>5} {:>4} {:>5} {:>5} {:>5} "
+                                  "{:>6} {:>6} {:>5}\n",
+                                  "variant", "weights", "x", "qparams", "int", "bit", "cmp", "cvt", "fma", "mma", "fmul",
                                   "fadd", "addr", "shared", "locals", "bar");
   out += header;
   for (const auto& v : explanation.variants) {
@@ -128,11 +128,11 @@ std::string console_table(const Explanation& explanation, bool verbose) {
       continue;
     }
     const auto& t = v.per_32_weights;
-    out += fmt::format("{:<28} {:>10} {:>9} {:>9} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>6} {:>6} {:>5}\n",
+    out += fmt::format("{:<28} {:>10} {:>9} {:>9} {:>5} {:>5} {:>5} {:>5} {:>5} {:>4} {:>5} {:>5} {:>5} {:>6} {:>6} {:>5}\n",
                        v.module, load_widths(t.weight_load_bits, v.storage), io_widths(t.x_load_bits),
                        io_widths(t.qparam_load_bits), number(t[Category::int_op]), number(t[Category::bit_op]),
                        number(t[Category::compare_select]), number(t[Category::conversion]), number(t[Category::fma]),
-                       number(t[Category::fmul]), number(t[Category::fadd]), number(t[Category::address]),
+                       number(t[Category::matrix_multiply_add]), number(t[Category::fmul]), number(t[Category::fadd]), number(t[Category::address]),
                        number(t[Category::shared_access]), number(t[Category::local]), number(t[Category::barrier]));
   }
   for (const auto& v : explanation.variants) {

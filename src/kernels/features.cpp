@@ -12,6 +12,8 @@ std::span<const FeatureInfo> feature_infos() {
       {Feature::subgroup_arithmetic, "subgroup_arithmetic", "GroupNonUniformArithmetic",
        "compute subgroup arithmetic"},
       {Feature::denorm_preserve_float32, "denorm_preserve_float32", "DenormPreserve", "shaderDenormPreserveFloat32"},
+      {Feature::cooperative_matrix_fp16, "cooperative_matrix_fp16", "CooperativeMatrixNV",
+       "VK_NV_cooperative_matrix with fp16 16x8x16 products into fp32 (and shaderFloat16, 32-wide subgroups)"},
   };
   return kFeatures;
 }
@@ -38,6 +40,7 @@ bool device_has(Feature feature, const vk_util::Context& context) {
     case Feature::storage_buffer_16bit: return context.features().storage_buffer_16bit;
     case Feature::subgroup_arithmetic: return context.info().subgroup_arithmetic;
     case Feature::denorm_preserve_float32: return context.info().denorm_preserve_float32;
+    case Feature::cooperative_matrix_fp16: return context.features().cooperative_matrix_fp16;
   }
   return false;
 }

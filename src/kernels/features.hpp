@@ -9,7 +9,13 @@
 
 namespace qgemv::kernels {
 
-enum class Feature { storage_buffer_8bit, storage_buffer_16bit, subgroup_arithmetic, denorm_preserve_float32 };
+enum class Feature {
+  storage_buffer_8bit,
+  storage_buffer_16bit,
+  subgroup_arithmetic,
+  denorm_preserve_float32,
+  cooperative_matrix_fp16,
+};
 
 struct FeatureInfo {
   Feature feature;

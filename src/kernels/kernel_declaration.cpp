@@ -16,7 +16,7 @@ using nlohmann::json;
 const std::set<std::string> kKeys = {"name",     "summary",      "role",          "reproduces",       "source",
                                      "compiler", "layout",       "channels_per_workgroup", "dtypes", "storages",
                                      "extension_dtypes", "bindings", "specialization", "tunable", "requires",
-                                     "flavours", "defines",      "test_only_twins", "quantization"};
+                                     "flavours", "defines",      "test_only_twins", "quantization", "default"};
 
 Role parse_role(const std::string& text) {
   if (text == "baseline") return Role::baseline;
@@ -30,7 +30,9 @@ quant::Layout parse_layout(const std::string& text) {
   if (text == "legacy_interleaved") return quant::Layout::legacy_interleaved;
   if (text == "coop_block4x8") return quant::Layout::coop_block4x8;
   if (text == "q4gsw_block4x8") return quant::Layout::q4gsw_block4x8;
-  throw std::invalid_argument("layout \"" + text + "\" is not legacy_interleaved, coop_block4x8 or q4gsw_block4x8");
+  if (text == "coopmat_fragment16") return quant::Layout::coopmat_fragment16;
+  throw std::invalid_argument("layout \"" + text +
+                              "\" is not legacy_interleaved, coop_block4x8, q4gsw_block4x8 or coopmat_fragment16");
 }
 
 quant::Quantization parse_quantization(const std::string& text) {
@@ -100,6 +102,7 @@ KernelDesc parse_kernel(const json& doc) {
     k.flavours.push_back(std::move(flavour));
   }
   if (k.flavours.empty()) k.flavours.push_back({});
+  k.in_default_run = doc.value("default", true);
   k.tunable = !k.tunable_parameters.empty();
   k.test_only = k.role == Role::test_only;
   if (k.role == Role::reproduced && k.reproduces.empty()) throw std::invalid_argument("a reproduced kernel says what it reproduces");

@@ -109,7 +109,7 @@ const std::vector<KernelDesc>& kernel_table() {
 std::vector<const KernelDesc*> default_kernels() {
   std::vector<const KernelDesc*> out;
   for (const auto& kernel : kernel_table()) {
-    if (!kernel.test_only) out.push_back(&kernel);
+    if (!kernel.test_only && kernel.in_default_run) out.push_back(&kernel);
   }
   return out;
 }

@@ -58,6 +58,9 @@ struct KernelDesc {
   std::vector<Requirement> requirements;
   std::vector<Flavour> flavours;
   bool test_only = false;  // role == test_only
+  // In runs without --kernels; false for a kernel most devices cannot run (coopmat: tensor cores
+  // through an NVIDIA extension), which would fill every table with skipped rows.
+  bool in_default_run = true;
   bool tunable = false;    // has tunable parameters: geometry comes from a TuneConfig
 
   std::uint32_t binding(std::string_view resource) const;
@@ -100,7 +103,7 @@ const std::vector<KernelDesc>& kernel_table();
 // `origin` on a malformed one.
 std::vector<KernelDesc> parse_declaration(std::string_view json, std::string_view origin);
 
-// Kernels run when --kernels is not given (every kernel that is not test-only).
+// Kernels run when --kernels is not given (every kernel that is not test-only or opted out).
 std::vector<const KernelDesc*> default_kernels();
 // The kernel speedups are relative to (role baseline).
 const KernelDesc& baseline_kernel();

@@ -149,6 +149,35 @@ void pack_coop_weights(const QuantData& data, std::vector<std::uint8_t>& out) { 
 
 void pack_q4gsw_weights(const QuantData& data, std::vector<std::uint8_t>& out) { pack_block_rows(data, out, q4gsw_words); }
 
+// One invocation's word of one 16 x 16 tile: elements e = 0..7 of its A fragment.
+std::uint32_t fragment_word(const QuantData& data, std::int64_t n0, std::int64_t k0, int lane) {
+  const int g = lane / 4, t = lane % 4;
+  std::uint32_t word = 0;
+  for (int e = 0; e < 8; ++e) {
+    const std::int64_t n = n0 + g + 8 * (e / 4);
+    const std::int64_t k = k0 + 2 * t + e % 2 + 8 * ((e / 2) % 2);
+    const std::uint32_t code = n < data.shape.n ? data.q[static_cast<std::size_t>(n * data.shape.k + k)] : kPadCode;
+    word |= code << (4 * (e / 2) + 16 * (e % 2));
+  }
+  return word;
+}
+
+std::int64_t coopmat_quads(const QuantData& data) { return (data.shape.n + 63) / 64; }
+
+void pack_coopmat_weights(const QuantData& data, std::vector<std::uint8_t>& out) {
+  const std::int64_t k_blocks = data.shape.k / 16;
+  parallel_ranges(coopmat_quads(data), 16, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t quad = begin; quad < end; ++quad) {
+      for (std::int64_t kb = 0; kb < k_blocks; ++kb) {
+        std::uint8_t* at = out.data() + (quad * k_blocks + kb) * 32 * 16;
+        for (int lane = 0; lane < 32; ++lane) {
+          for (int j = 0; j < 4; ++j) store_le32(at + (lane * 4 + j) * 4, fragment_word(data, 64 * quad + 16 * j, 16 * kb, lane));
+        }
+      }
+    }
+  });
+}
+
 std::vector<float> legacy_qparams(const QuantData& data) {
   const std::int64_t n = data.shape.n;
   const std::int64_t padded = data.shape.padded_n();
@@ -203,13 +232,15 @@ void check_data(const QuantData& data) {
 
 namespace {
 
-// Every layout holds the same K * ceil(N/8) * 4 bytes of weights, in its own order.
+// The block layouts hold K * ceil(N/8) * 4 bytes of weights, in their own order; the fragment
+// layout pads N to 64 instead of 8.
 PackedWeights assemble(const QuantData& data, Layout layout,
                        void (*write_weights)(const QuantData&, std::vector<std::uint8_t>&),
                        std::vector<float> (*qparams_of)(const QuantData&)) {
   check_data(data);
   PackedWeights packed{layout, {}, {}};
-  packed.weights.resize(static_cast<std::size_t>(data.shape.blocks_of_8() * data.shape.k * 4));
+  const std::int64_t padded = layout == Layout::coopmat_fragment16 ? coopmat_quads(data) * 64 : data.shape.blocks_of_8() * 8;
+  packed.weights.resize(static_cast<std::size_t>(padded * data.shape.k / 2));
   write_weights(data, packed.weights);
   packed.qparams = qparams_of(data);
   return packed;
@@ -229,11 +260,16 @@ PackedWeights pack_q4gsw(const QuantData& data) {
   return assemble(data, Layout::q4gsw_block4x8, pack_q4gsw_weights, q4gsw_scales);
 }
 
+PackedWeights pack_coopmat(const QuantData& data) {
+  return assemble(data, Layout::coopmat_fragment16, pack_coopmat_weights, coop_qparams);
+}
+
 PackedWeights pack(const QuantData& data, Layout layout) {
   switch (layout) {
     case Layout::legacy_interleaved: return pack_legacy(data);
     case Layout::coop_block4x8: return pack_coop(data);
     case Layout::q4gsw_block4x8: return pack_q4gsw(data);
+    case Layout::coopmat_fragment16: return pack_coopmat(data);
   }
   throw std::logic_error("pack: unknown layout");
 }

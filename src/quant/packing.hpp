@@ -10,7 +10,7 @@
 
 namespace qgemv::quant {
 
-enum class Layout { legacy_interleaved, coop_block4x8, q4gsw_block4x8 };
+enum class Layout { legacy_interleaved, coop_block4x8, q4gsw_block4x8, coopmat_fragment16 };
 
 struct PackedWeights {
   Layout layout;
@@ -31,6 +31,13 @@ PackedWeights pack_coop(const QuantData& data);
 // 8*n8 + r + 4*(j & 1) at k = 4*k4 + j/2 (low nibble first). qparams: scales only, [K/G][padded_n].
 // std::invalid_argument when a zero is not 0 (the layout has no place for it).
 PackedWeights pack_q4gsw(const QuantData& data);
+
+// Cooperative-matrix fragments (shaders/coopmat.comp): N padded to 64 with code 8; uvec4
+// P[N/64][K/16][32]: invocation i = 4g + t of quad Q at k-block b holds in component j the A
+// fragment of tile (channels 16 (4Q + j) + 0..15, k 16b + 0..15) as NVIDIA's driver lays it out:
+// element e (row g + 8 (e / 4), column 2t + e % 2 + 8 ((e / 2) % 2)) in bits
+// 4 (e / 2) + 16 (e % 2) .. +3. qparams as coop's.
+PackedWeights pack_coopmat(const QuantData& data);
 
 PackedWeights pack(const QuantData& data, Layout layout);
 

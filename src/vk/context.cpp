@@ -73,6 +73,31 @@ bool pipeline_executable_info_supported(const vk::raii::PhysicalDevice& device,
   return supported.pipelineExecutableInfo;
 }
 
+// The product coopmat.comp issues: A 16x16 and B 16x8 of fp16, C and D 16x8 of fp32, per subgroup.
+bool has_cooperative_matrix_fp16(const vk::raii::PhysicalDevice& device, const vk::raii::InstanceDispatcher& dispatcher) {
+  if (!has_device_extension(device, VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME)) return false;
+  vk::PhysicalDeviceCooperativeMatrixFeaturesNV supported;
+  vk::PhysicalDeviceFeatures2 query;
+  query.pNext = &supported;
+  (*device).getFeatures2(&query, dispatcher);
+  if (!supported.cooperativeMatrix) return false;
+  std::uint32_t count = 0;
+  if (dispatcher.vkGetPhysicalDeviceCooperativeMatrixPropertiesNV == nullptr ||
+      dispatcher.vkGetPhysicalDeviceCooperativeMatrixPropertiesNV(*device, &count, nullptr) != VK_SUCCESS) {
+    return false;
+  }
+  std::vector<vk::CooperativeMatrixPropertiesNV> shapes(count);
+  if (dispatcher.vkGetPhysicalDeviceCooperativeMatrixPropertiesNV(
+          *device, &count, reinterpret_cast<VkCooperativeMatrixPropertiesNV*>(shapes.data())) != VK_SUCCESS) {
+    return false;
+  }
+  using T = vk::ComponentTypeNV;
+  return std::any_of(shapes.begin(), shapes.end(), [](const vk::CooperativeMatrixPropertiesNV& p) {
+    return p.MSize == 16 && p.NSize == 8 && p.KSize == 16 && p.AType == T::eFloat16 && p.BType == T::eFloat16 &&
+           p.CType == T::eFloat32 && p.DType == T::eFloat32 && p.scope == vk::ScopeNV::eSubgroup;
+  });
+}
+
 }  // namespace
 
 std::vector<std::string> DeviceFeatures::enabled_names() const {
@@ -83,6 +108,7 @@ std::vector<std::string> DeviceFeatures::enabled_names() const {
   if (shader_float16) names.emplace_back("shaderFloat16");
   if (timestamps) names.emplace_back("timestamps");
   if (pipeline_executable_info) names.emplace_back("pipelineExecutableInfo");
+  if (cooperative_matrix_fp16) names.emplace_back("cooperativeMatrix");
   return names;
 }
 
@@ -225,6 +251,15 @@ Context::Context(const ContextOptions& options)
     *tail = &enable_executable_info;
     tail = &enable_executable_info.pNext;
     features_.pipeline_executable_info = true;
+  }
+
+  vk::PhysicalDeviceCooperativeMatrixFeaturesNV enable_cooperative_matrix(VK_TRUE);
+  if (features_.shader_float16 && info_.subgroup_size == 32 &&
+      has_cooperative_matrix_fp16(physical_, *instance_->get().getDispatcher())) {
+    extensions.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+    *tail = &enable_cooperative_matrix;
+    tail = &enable_cooperative_matrix.pNext;
+    features_.cooperative_matrix_fp16 = true;
   }
 
   const float priority = 1.0f;

@@ -38,6 +38,9 @@ struct DeviceFeatures {
   bool shader_float16 = false;
   bool timestamps = false;  // compute queue has timestampValidBits > 0
   bool pipeline_executable_info = false;  // VK_KHR_pipeline_executable_properties, when asked for
+  // VK_NV_cooperative_matrix with the shapes the coopmat kernel multiplies (16x16 by 16x8 fp16,
+  // fp32 sums, subgroup scope), on 32-invocation subgroups.
+  bool cooperative_matrix_fp16 = false;
 
   std::vector<std::string> enabled_names() const;
 };

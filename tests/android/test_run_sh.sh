@@ -138,14 +138,17 @@ if not results:
 if doc.get("complete") is not True:
     problems.append("complete is not true")
 statuses = {r["status"] for r in results}
-if expect_ok and statuses != {"ok"}:
-    problems.append(f"statuses {statuses}, expected all ok")
+# A kernel the device has no feature for (coopmat on lavapipe) is skipped with that reason: a
+# passing run, as long as something ran.
+ran = [r for r in results if not (r["status"] == "skipped" and "device lacks" in r.get("message", ""))]
+if expect_ok and (not ran or {r["status"] for r in ran} != {"ok"}):
+    problems.append(f"statuses {statuses}, expected all ok (or skipped for a missing device feature)")
 if not expect_ok and "failed" not in statuses:
     problems.append(f"statuses {statuses}, expected a failure")
 for k in kernels:
     if not any(r["kernel"] == k for r in results):
         problems.append(f"kernel {k} missing")
-if expect_ok and not all(r["validation"] and r["validation"]["passed"] for r in results):
+if expect_ok and not all(r["validation"] and r["validation"]["passed"] for r in ran):
     problems.append("a case did not pass validation")
 if record["result"] != result_path.rsplit("/", 1)[1]:
     problems.append(f"record names result {record['result']}")

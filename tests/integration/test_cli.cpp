@@ -180,6 +180,31 @@ TEST_F(Cli, DenormalDecodeValidatesWhereDenormalsSurvive) {
   }
 }
 
+// coopmat runs only where NVIDIA's cooperative matrices are (the H200: results/README.md, section
+// 10): elsewhere, named, every case is skipped with the feature it lacks; unnamed, it is not run.
+TEST_F(Cli, CoopmatIsSkippedWithTheReasonWithoutCooperativeMatrices) {
+  const auto out = dir_ / "coopmat.json";
+  ASSERT_EQ(run("--shapes smoke.json --kernels coopmat,coopmat_s4 --dtype fp32,fp16 --storage bb --out " +
+                out.string() + kFast).exit_code, 0);
+  const auto doc = nlohmann::json::parse(read_file(out));
+  ASSERT_EQ(doc["results"].size(), 20u);
+  const auto& features = doc["context"]["features"];
+  const bool device_has_them = std::find(features.begin(), features.end(), "cooperativeMatrix") != features.end();
+  for (const auto& r : doc["results"]) {
+    if (device_has_them) {
+      EXPECT_EQ(r["status"], "ok") << r.dump();
+    } else {
+      EXPECT_EQ(r["status"], "skipped") << r.dump();
+      EXPECT_NE(r["message"].get<std::string>().find("VK_NV_cooperative_matrix"), std::string::npos) << r.dump();
+    }
+  }
+  const auto unnamed = dir_ / "unnamed.json";
+  ASSERT_EQ(run("--shapes smoke.json --dtype fp32 --storage bb --out " + unnamed.string() + kFast).exit_code, 0);
+  for (const auto& r : nlohmann::json::parse(read_file(unnamed))["results"]) {
+    EXPECT_EQ(r["kernel"].get<std::string>().find("coopmat"), std::string::npos) << r.dump();
+  }
+}
+
 TEST_F(Cli, ExistingResultFileIsNotOverwritten) {
   const auto out = write("result.json", "keep me");
   const auto r = run("--shapes smoke.json --out " + out.string() + kFast);

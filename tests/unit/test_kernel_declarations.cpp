@@ -7,9 +7,11 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "kernels/kernel_table.hpp"
@@ -33,12 +35,12 @@ std::filesystem::path module_path(const std::string& variant) {
   return std::filesystem::path(QGEMV_SPIRV_DIR) / (variant + ".spv");
 }
 
-json reflect(const std::string& variant) {
-  return json::parse(command_output(std::string(QGEMV_SPIRV_CROSS) + " " + module_path(variant).string() + " --reflect"));
+std::string disassembly(const std::string& variant) {
+  return command_output(std::string(QGEMV_SPIRV_DIS) + " " + module_path(variant).string());
 }
 
 std::set<std::string> capabilities(const std::string& variant) {
-  const auto text = command_output(std::string(QGEMV_SPIRV_DIS) + " " + module_path(variant).string());
+  const auto text = disassembly(variant);
   std::set<std::string> out;
   std::size_t at = 0;
   while ((at = text.find("OpCapability ", at)) != std::string::npos) {
@@ -46,6 +48,44 @@ std::set<std::string> capabilities(const std::string& variant) {
     out.insert(text.substr(at, text.find('\n', at) - at));
   }
   return out;
+}
+
+// spirv-cross's reflection rebuilt from spirv-dis's decorations, for modules Debian 12's
+// SPIRV-Cross cannot read (cooperative matrices: "Currently no block to insert opcode"). Only what
+// such a module has: storage buffers, specialization constants, a fixed workgroup size.
+json reflect_from_disassembly(const std::string& variant) {
+  const auto text = disassembly(variant);
+  std::map<std::string, json> buffers;   // by variable
+  std::set<std::string> restrict_blocks;  // block types whose member is Restrict
+  json constants = json::array();
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string op, target, decoration, value;
+    words >> op >> target >> decoration >> value;
+    if (op == "OpMemberDecorate" && value == "Restrict") restrict_blocks.insert(target.substr(1));
+    if (op != "OpDecorate") continue;
+    if (decoration == "SpecId") constants.push_back({{"id", std::stoul(value)}});
+    if (decoration == "Binding") buffers[target]["binding"] = std::stoul(value);
+    if (decoration == "DescriptorSet") buffers[target]["set"] = std::stoi(value);
+  }
+  json ssbos = json::array();
+  for (auto& [name, buffer] : buffers) {
+    const std::string declaration = name + " = OpVariable %_ptr_StorageBuffer_";
+    const auto at = text.find(declaration);
+    EXPECT_NE(at, std::string::npos) << name << " is not a storage buffer";
+    if (at == std::string::npos) continue;
+    const auto block_at = at + declaration.size();
+    buffer["restrict"] = restrict_blocks.contains(text.substr(block_at, text.find(' ', block_at) - block_at));
+    ssbos.push_back(buffer);
+  }
+  const json entry = {{"workgroup_size_is_spec_constant_id", {false, false, false}}};
+  return {{"ssbos", ssbos}, {"specialization_constants", constants}, {"entryPoints", {entry}}};
+}
+
+json reflect(const std::string& variant) {
+  if (capabilities(variant).contains("CooperativeMatrixNV")) return reflect_from_disassembly(variant);
+  return json::parse(command_output(std::string(QGEMV_SPIRV_CROSS) + " " + module_path(variant).string() + " --reflect"));
 }
 
 std::string_view reflection_list(vk::DescriptorType type) {

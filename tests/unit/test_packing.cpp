@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
 
+#include "quant/fp16.hpp"
 #include "quant/packing.hpp"
 #include "util/error.hpp"
 
@@ -168,6 +170,49 @@ TEST(Pack, DispatchesOnLayout) {
   EXPECT_EQ(pack(data, Layout::coop_block4x8).weights, pack_coop(data).weights);
   EXPECT_EQ(pack(data, Layout::coop_block4x8).qparams, pack_coop(data).qparams);
   EXPECT_EQ(pack(make_symmetric(data), Layout::q4gsw_block4x8).weights, pack_q4gsw(make_symmetric(data)).weights);
+  EXPECT_EQ(pack(data, Layout::coopmat_fragment16).weights, pack_coopmat(data).weights);
+}
+
+// What shaders/coopmat.comp's decode_tile makes of one word: the halves it builds by OR-ing
+// nibbles under the exponents of 1024 and 64, minus 1032 and 72, in fragment element order.
+std::array<float, 8> coopmat_tile_values(std::uint32_t word) {
+  const std::uint32_t high = word >> 8;
+  const std::uint32_t pairs[4] = {(word & 0x000F000Fu) | 0x64006400u, (word & 0x00F000F0u) | 0x54005400u,
+                                  (high & 0x000F000Fu) | 0x64006400u, (high & 0x00F000F0u) | 0x54005400u};
+  std::array<float, 8> values{};
+  for (int e = 0; e < 8; ++e) {
+    const auto half = static_cast<std::uint16_t>(pairs[e / 2] >> (16 * (e % 2)));
+    values[static_cast<std::size_t>(e)] = half_to_float(half) - ((e / 2) % 2 == 0 ? 1032.0f : 72.0f);
+  }
+  return values;
+}
+
+// Every element of every fragment, placed as NVIDIA's driver places A's elements, is q - 8 of
+// the right channel and k (8 - 8 = 0 past N); independent of the packer's own loops.
+TEST(PackCoopmat, ShaderDecodeOfEachFragmentGivesTheCodesMinus8) {
+  for (const auto shape : {ProblemShape{64, 32, 32}, ProblemShape{100, 64, 32}, ProblemShape{130, 256, 128}}) {
+    const QuantData data = generate_random(shape, 7);
+    const PackedWeights packed = pack_coopmat(data);
+    const std::int64_t quads = (shape.n + 63) / 64, k_blocks = shape.k / 16;
+    ASSERT_EQ(packed.weights.size(), static_cast<std::size_t>(quads * 64 * shape.k / 2));
+    EXPECT_EQ(packed.qparams, pack_coop(data).qparams);
+    for (std::int64_t quad = 0; quad < quads; ++quad) {
+      for (std::int64_t kb = 0; kb < k_blocks; ++kb) {
+        for (int lane = 0; lane < 32; ++lane) {
+          for (int j = 0; j < 4; ++j) {
+            const auto word = word_at(packed.weights, static_cast<std::size_t>(((quad * k_blocks + kb) * 32 + lane) * 4 + j));
+            const auto values = coopmat_tile_values(word);
+            for (int e = 0; e < 8; ++e) {
+              const std::int64_t n = 64 * quad + 16 * j + lane / 4 + 8 * (e / 4);
+              const std::int64_t k = 16 * kb + 2 * (lane % 4) + e % 2 + 8 * ((e / 2) % 2);
+              const float expected = n < shape.n ? static_cast<float>(data.code(n, k)) - 8.0f : 0.0f;
+              ASSERT_EQ(values[static_cast<std::size_t>(e)], expected) << "n=" << n << " k=" << k << " e=" << e;
+            }
+          }
+        }
+      }
+    }
+  }
 }
 
 // Decoders written from docs/design.md, "Weight layouts" alone; they return codes/qparams for all padded_n channels.

@@ -126,17 +126,38 @@ TEST(Census, LegacyLoadsWeightsInNarrowerPiecesThanCoop) {
 }
 
 TEST(Census, EveryShippedVariantHasAnInnerLoopWithStatedTripCounts) {
-  for (const auto* kernel : kernels::default_kernels()) {
-    for (const auto dtype : {DType::fp32, DType::fp16}) {
-      for (const auto storage : {Storage::bb, Storage::bt, Storage::tt}) {
+  for (const auto& shipped : kernels::kernel_table()) {
+    if (shipped.test_only) continue;
+    const auto* kernel = &shipped;
+    for (const auto dtype : kernel->dtypes) {
+      for (const auto storage : kernel->storages) {
         const auto v = explain_variant(*kernel, dtype, storage);
         ASSERT_TRUE(v.census.found) << v.module;
         for (const auto& loop : v.census.nested) EXPECT_GT(loop.trip_count, 0) << v.module << " %" << loop.header;
         EXPECT_GT(v.per_32_weights[Category::x_load], 0) << v.module;
-        EXPECT_GT(v.per_32_weights[Category::fma] + v.per_32_weights[Category::fmul], 0) << v.module;
+        const auto& t = v.per_32_weights;
+        EXPECT_GT(t[Category::fma] + t[Category::fmul] + t[Category::matrix_multiply_add], 0) << v.module;
       }
     }
   }
+}
+
+// A cooperative-matrix product is counted as one, not as arithmetic: the coopmat kernels issue one
+// per 16 x 16 tile, i.e. 4 per 32 weights of an invocation (8 weights of each tile are its own),
+// and scalar fma only in the per-group fold, far below one per weight; coop_tuned no product.
+TEST(Census, CountsCooperativeMatrixProducts) {
+  int coopmat = 0;
+  for (const auto& shipped : kernels::kernel_table()) {
+    const auto* kernel = &shipped;
+    if (kernel->layout != quant::Layout::coopmat_fragment16) continue;
+    ++coopmat;
+    const auto v = explain_variant(*kernel, DType::fp32, Storage::bb);
+    EXPECT_EQ(v.per_32_weights[Category::matrix_multiply_add], 4.0) << v.module;
+    EXPECT_LE(v.per_32_weights[Category::fma], 2.0) << v.module;
+  }
+  EXPECT_EQ(coopmat, 2);
+  const auto tuned = explain_variant(kernels::find_kernel("coop_tuned"), DType::fp32, Storage::bb);
+  EXPECT_EQ(tuned.per_32_weights[Category::matrix_multiply_add], 0.0);
 }
 
 }  // namespace
