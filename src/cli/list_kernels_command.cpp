@@ -38,6 +38,7 @@ int list_kernels_command() {
     if (!k.tunable_parameters.empty()) fmt::print("  tunable: {}\n", join(k.tunable_parameters, ", "));
     fmt::print("  requires: {}\n", requirements(k));
     fmt::print("  variants: {}\n", join(kernels::variant_names(k), " "));
+    if (!k.in_default_run) fmt::print("  runs only when named (--kernels {})\n", k.name);
   }
   return 0;
 }

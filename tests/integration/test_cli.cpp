@@ -234,6 +234,9 @@ TEST_F(Cli, ListKernelsShowsRolesWhatTheyReproduceAndNoTestOnlyKernels) {
   EXPECT_NE(r.out.find("reproduces: ExecuTorch"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("coop_tuned.fp32.bb.shared"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("swapped"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("coopmat  [tuned]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("runs only when named (--kernels coopmat)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("runs only when named (--kernels coop_tuned)"), std::string::npos) << r.out;
   EXPECT_NE(shell(std::string(QGEMV_TEST_KERNELS_BINARY) + " list-kernels").out.find("coop_swapped_nibbles  [test-only]"),
             std::string::npos);
 }
