@@ -200,7 +200,8 @@ TEST_F(Cli, CoopmatIsSkippedWithTheReasonWithoutCooperativeMatrices) {
   }
   const auto unnamed = dir_ / "unnamed.json";
   ASSERT_EQ(run("--shapes smoke.json --dtype fp32 --storage bb --out " + unnamed.string() + kFast).exit_code, 0);
-  for (const auto& r : nlohmann::json::parse(read_file(unnamed))["results"]) {
+  const auto unnamed_doc = nlohmann::json::parse(read_file(unnamed));
+  for (const auto& r : unnamed_doc["results"]) {
     EXPECT_EQ(r["kernel"].get<std::string>().find("coopmat"), std::string::npos) << r.dump();
   }
 }
