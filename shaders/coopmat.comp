@@ -1,9 +1,9 @@
 #version 450
 // int4 GEMV on cooperative matrices (VK_NV_cooperative_matrix: NVIDIA's tensor cores). Every
 // other kernel spends about three instructions per weight (make a float of the nibble, remove its
-// bias, multiply-add). Here a weight costs about one: nibbles become exact fp16 values q - 8 two at
-// a time (a mask-or and a packed subtraction per pair) and the multiply-adds happen in matrix
-// products of 16 channels x 16 k against x, with fp32 accumulation.
+// bias, multiply-add). Here the decode costs about one per weight: nibbles become exact fp16 values
+// q - 8 two at a time (a mask-or and a packed subtraction per pair) and the multiply-adds happen in
+// matrix products of 16 channels x 16 k against x, with fp32 accumulation.
 //
 // Products: A (16 x 16, fp16) = the codes q - 8 of one tile of 16 channels x 16 k, exact; B (16 x 8)
 // = x of those 16 k in column 0 and, for fp32 x, x cut to fp16's 11 significand bits in column 0
