@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
 # Usage: scripts/fuzz.sh [SECONDS]
-# Builds the libFuzzer targets of fuzz/ with clang-14 (ASan + UBSan) into build-fuzz/ and runs each
-# for SECONDS (default 30), side by side. Seeds are made at run time in a fresh corpus folder:
-# configs/*.json for the shapes parser; results/baselines/*.json cut down to a few cases for the
-# result-document reader; a small tuning file for its reader; a few command lines (arguments
-# separated by NUL bytes) for the command-line target. A crash, a sanitizer report or an exception
-# other than UsageError fails the run; the input that caused it is kept in
-# build-fuzz/crashes/<target>/ (replay it with
-# `build-fuzz/fuzz/<target> <file>`).
+# Runs each libFuzzer target of fuzz/ (clang-14, ASan + UBSan) for SECONDS (default 30), side by
+# side. The targets are part of build-asan/, the sanitized build scripts/sanitize.sh makes
+# (scripts/sanitizers/configure.sh), and link its library; only the parsers are compiled again for
+# them, with the fuzzer's coverage instrumentation (fuzz/CMakeLists.txt). After sanitize.sh (as in
+# scripts/test.sh) nothing is left to build; run alone, this script builds the library and the
+# targets, not the tests.
+# Seeds are made at run time in a fresh corpus folder: configs/*.json for the shapes parser;
+# results/baselines/*.json cut down to a few cases for the result-document reader; a small tuning
+# file for its reader; a few command lines (arguments separated by NUL bytes) for the command-line
+# target. A crash, a sanitizer report or an exception other than UsageError fails the run; the
+# input that caused it is kept in build-asan/fuzz/crashes/<target>/ (replay it with
+# `build-asan/fuzz/<target> <file>`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
-build=$PWD/build-fuzz
+# The targets' folder in build-asan/; the corpus, the crashes and the logs go there too.
+fuzz_dir=$PWD/build-asan/fuzz
 targets=(fuzz_shapes fuzz_result_document fuzz_tuning_file fuzz_command_line)
 declare -A max_len=([fuzz_shapes]=4096 [fuzz_result_document]=8192 [fuzz_tuning_file]=4096 [fuzz_command_line]=512)
 
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++-14 -DQGEMV_FUZZ=ON \
-      -DQGEMV_BUILD_TESTS=OFF
-cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
+bash scripts/sanitizers/configure.sh
+cmake --build build-asan -j"$(nproc)" --target "${targets[@]}"
 
-corpus=$build/corpus
+corpus=$fuzz_dir/corpus
 rm -rf "$corpus"
 for target in "${targets[@]}"; do mkdir -p "$corpus/$target"; done
 cp configs/*.json "$corpus/fuzz_shapes/"
@@ -62,11 +66,11 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 [[ -x /usr/bin/llvm-symbolizer-14 ]] && export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/bin/llvm-symbolizer-14}
 pids=()
 for target in "${targets[@]}"; do
-  mkdir -p "$build/crashes/$target"
+  mkdir -p "$fuzz_dir/crashes/$target"
   # close_fd_mask=1: the command-line target's --help and --version print to stdout.
-  "$build/fuzz/$target" "$corpus/$target" -dict="$PWD/fuzz/qgemv.dict" -close_fd_mask=1 -max_len="${max_len[$target]}" \
+  "$fuzz_dir/$target" "$corpus/$target" -dict="$PWD/fuzz/qgemv.dict" -close_fd_mask=1 -max_len="${max_len[$target]}" \
     -max_total_time="$seconds" -timeout=10 -use_value_profile=1 -print_final_stats=1 \
-    -artifact_prefix="$build/crashes/$target/" >"$build/$target.log" 2>&1 &
+    -artifact_prefix="$fuzz_dir/crashes/$target/" >"$fuzz_dir/$target.log" 2>&1 &
   pids+=($!)
 done
 failed=0
@@ -74,11 +78,11 @@ for i in "${!targets[@]}"; do
   target=${targets[$i]}
   if wait "${pids[$i]}"; then
     echo "fuzz: $target: no crash in ${seconds} s ($(grep -o 'stat::number_of_executed_units: *[0-9]*' \
-      "$build/$target.log" | grep -o '[0-9]*$') inputs)"
+      "$fuzz_dir/$target.log" | grep -o '[0-9]*$') inputs)"
   else
     failed=1
-    echo "fuzz: $target FAILED; the log's end (all of it in $build/$target.log):" >&2
-    tail -n 60 "$build/$target.log" >&2
+    echo "fuzz: $target FAILED; the log's end (all of it in $fuzz_dir/$target.log):" >&2
+    tail -n 60 "$fuzz_dir/$target.log" >&2
   fi
 done
 exit "$failed"

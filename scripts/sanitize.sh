@@ -4,6 +4,9 @@
 # qgemv-bench process an integration test started (its stderr is the test's to judge, so reports go
 # to files, checked at the end). Extra arguments go to ctest (e.g. -R Shapes).
 #
+# The build (scripts/sanitizers/configure.sh) includes the libFuzzer targets of fuzz/, which link the
+# same library: scripts/fuzz.sh runs them afterwards with nothing left to compile.
+#
 # Left out: the `slow` label, ci_gate.* and plot_results (performance and plotting, not our memory
 # safety: they run the same binary as the integration tests), android.* (shell-script stand-ins).
 set -euo pipefail
@@ -20,13 +23,7 @@ export LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp:print_suppr
 # Debian's llvm-14 names its symbolizer with the version; without one, stacks have no file:line.
 [[ -x /usr/bin/llvm-symbolizer-14 ]] && export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/bin/llvm-symbolizer-14}
 
-# clang++-14 (as scripts/fuzz.sh), not g++: the build is most of this script's time, and g++ 12
-# takes twice as long over it (12 to 15 minutes against 6 on a 2-core machine). A folder
-# configured for another compiler is started afresh.
-if [[ -f $build/CMakeCache.txt ]] && ! grep -q '^CMAKE_CXX_COMPILER:.*clang++-14$' "$build/CMakeCache.txt"; then
-  rm -rf "$build"
-fi
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++-14 -DQGEMV_SANITIZE=ON
+bash scripts/sanitizers/configure.sh
 rm -rf "$reports"
 mkdir -p "$reports"
 cmake --build "$build" -j"$(nproc)"

@@ -3,7 +3,8 @@
 # 1. the CTest suite of build/ (every GPU test under the Khronos validation layer with
 #    synchronization validation, any message fails);
 # 2. the unit and integration tests again, built with ASan + UBSan (scripts/sanitize.sh);
-# 3. a short run of each libFuzzer target (scripts/fuzz.sh; QGEMV_FUZZ_SECONDS, default 30).
+# 3. a short run of each libFuzzer target (scripts/fuzz.sh; QGEMV_FUZZ_SECONDS, default 30), built
+#    by stage 2 in build-asan/ along with the tests.
 # Stages run in order and the first failure stops the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,6 @@ stage "ctest (build/)"
 ctest --test-dir build -j2 -LE slow --output-on-failure
 stage "sanitizers (build-asan/)"
 bash scripts/sanitize.sh
-stage "fuzzing (build-fuzz/)"
+stage "fuzzing (build-asan/fuzz/)"
 bash scripts/fuzz.sh "${QGEMV_FUZZ_SECONDS:-30}"
 stage "all passed"
