@@ -52,6 +52,8 @@ include(${CMAKE_SOURCE_DIR}/cmake/kernels.cmake)
 # Same-run roofline: achievable read and copy bandwidth.
 qgemv_shader_variant(bandwidth_read bandwidth_read.comp "glslangValidator -V" QGEMV_SPIRV)
 qgemv_shader_variant(bandwidth_copy bandwidth_copy.comp "glslangValidator -V" QGEMV_SPIRV)
+# Where the driver keeps cooperative-matrix fragment elements (coopmat's layout check).
+qgemv_shader_variant(coopmat_fragment_probe coopmat_fragment_probe.comp "glslangValidator -V" QGEMV_SPIRV)
 
 string(REPLACE ";" "|" QGEMV_SPIRV_ENTRIES_ARG "${QGEMV_SPIRV_ENTRIES}")
 set(EMBEDDED_SPIRV_CPP ${CMAKE_BINARY_DIR}/generated/embedded_spirv.cpp)

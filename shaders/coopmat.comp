@@ -7,7 +7,7 @@
 //
 // Products: A (16 x 16, fp16) = the codes q - 8 of one tile of 16 channels x 16 k, exact; B (16 x 8)
 // = x of those 16 k in column 0 and, for fp32 x, x cut to fp16's 11 significand bits in column 0
-// and the rest times 2^11 in column 1 (columns 2..7 zero), so x keeps 22 of its 24 bits (the
+// and the rest times 2^11 in column 1 (columns 2..7 unread), so x keeps 22 of its 24 bits (the
 // factor keeps the rest out of fp16's subnormals for |x| down to 2^-14; |x| beyond fp16's range,
 // 65504, is out of reach); C (16 x 8, fp32): row r, columns 0 + 1 is
 // channel r's sum of (q - 8) x. Scale and zero apply once per channel per quantization group:
@@ -15,24 +15,23 @@
 //
 // The weights are packed in the products' own fragment order (layout coopmat_fragment16), so one
 // 32-bit word is what one invocation holds of one A tile: no shuffles, one uvec4 per invocation
-// per 4 tiles. Vulkan leaves that order to the driver; this is NVIDIA's (580 on the H200, probed
-// with a throw-away build: results/README.md). The kernel checks it at start-up and writes NaN
-// everywhere if the driver's differs, so validation fails loudly rather than subtly.
+// per 4 tiles. Vulkan leaves that order to the driver; this is NVIDIA's (580 on the H200). The tool
+// probes the driver's order once per device (coopmat_fragment_probe.comp) and skips this kernel
+// where it differs: checking it here, in every workgroup, cost 1.5-10% (results/README.md).
 //
-// Geometry (defines from the declaration): a workgroup is SPLIT subgroups of 32 over the same
-// 64 * TILE_QUADS channels, subgroup s taking the quantization groups s, s + SPLIT, ... of K; the
-// partial sums meet in shared memory.
+// Geometry: a workgroup is SPLIT subgroups of 32 (a define from the declaration) over the same 64
+// channels, subgroup s taking the quantization groups s, s + SPLIT, ... of K; the partial sums meet
+// in shared memory.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_NV_cooperative_matrix : require
 #extension GL_KHR_memory_scope_semantics : require
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
-#extension GL_KHR_shader_subgroup_vote : require
 #extension GL_KHR_shader_subgroup_shuffle : require
 #define INPUT_DECLARED_BY_KERNEL 1  // scalars: an invocation reads x at two k 8 apart
 #include "common.glsl"
 
-#if !defined(SPLIT) || !defined(TILE_QUADS)
-#error "SPLIT and TILE_QUADS come from the kernel declaration"
+#if !defined(SPLIT)
+#error "SPLIT comes from the kernel declaration"
 #endif
 
 layout(local_size_x = 32 * SPLIT) in;
@@ -42,15 +41,12 @@ layout(local_size_x = 32 * SPLIT) in;
 #define Sums fcoopmatNV<32, gl_ScopeSubgroup, 16, 8>
 
 // Quad q of channel tiles (64 channels), k-block b (16 k): 32 invocations x uvec4, component j =
-// tile 4q + j.
+// tile j of the quad.
 layout(std430, binding = BINDING_WEIGHTS) restrict readonly buffer Weights { uvec4 weights[]; };
 layout(std430, binding = BINDING_INPUT) restrict readonly buffer Input { STORE_T x[]; };
 
-const uint kChannels = 64 * TILE_QUADS;
+const uint kChannels = 64;
 shared float partials[SPLIT][kChannels];
-shared float16_t probe_a[16 * 16];
-shared float16_t probe_x[16 * 8];
-shared float probe_sums[16 * 8];
 
 // The word's pairs of nibbles (bits 0-3 with 16-19, 4-7 with 20-23, 8-11 with 24-27, 12-15 with
 // 28-31) are fragment elements (0, 1), (2, 3), (4, 5), (6, 7). OR-ed under the exponent of 1024 a
@@ -67,41 +63,13 @@ ATile decode_tile(uint word) {
   return a;
 }
 
-// The fragments as NVIDIA's driver lays them out, with g = invocation / 4 and t = invocation % 4:
-// element e of A is row g + 8 (e / 4), column 2t + e % 2 + 8 ((e / 2) % 2); of B and C, row
-// g + 8 (e / 2), column 2t + e % 2.
-bool fragments_as_assumed(uint lane) {
-  const uint g = lane / 4, t = lane % 4;
-  for (uint i = gl_LocalInvocationID.x; i < 256; i += gl_WorkGroupSize.x) probe_a[i] = float16_t(i);
-  for (uint i = gl_LocalInvocationID.x; i < 128; i += gl_WorkGroupSize.x) {
-    probe_x[i] = float16_t(i);
-    probe_sums[i] = float(i);
-  }
-  barrier();
-  ATile a;
-  XTile b;
-  Sums c;
-  coopMatLoadNV(a, probe_a, 0, 16, false);
-  coopMatLoadNV(b, probe_x, 0, 8, false);
-  coopMatLoadNV(c, probe_sums, 0, 8, false);
-  bool same = a.length() == 8 && b.length() == 4 && c.length() == 4;
-  for (uint e = 0; e < 8; ++e) {
-    same = same && uint(a[e]) == (g + 8 * (e / 4)) * 16 + 2 * t + e % 2 + 8 * ((e / 2) % 2);
-  }
-  for (uint e = 0; e < 4; ++e) {
-    same = same && uint(b[e]) == (g + 8 * (e / 2)) * 8 + 2 * t + e % 2;
-    same = same && uint(c[e]) == (g + 8 * (e / 2)) * 8 + 2 * t + e % 2;
-  }
-  return subgroupAll(same);
-}
-
 const uint kHeadMask = 0xFFFFE000u;  // sign, exponent, 10 of the 23 fraction bits
 const float kRemainderScale = 2048.0;
 const float kRemainderUnscale = 1.0 / 2048.0;
 
-// Invocation (g, t)'s share of the x tile of k-block kb: where t = 0, x at k = 16 kb + g and + 8 as
-// elements 0 and 2 (column 0) and, for fp32, their scaled remainders as elements 1 and 3 (column
-// 1); zero elsewhere. Every invocation adds its two x to x_sum (the four t of a g alike).
+// Invocation (g, t)'s share of the x tile of k-block kb: x at k = 16 kb + g and + 8 as elements 0
+// and 2 (column 2t) and, for fp32, their scaled remainders as elements 1 and 3 (column 2t + 1);
+// where t > 0, for fp16, zeros. Every invocation adds its two x to x_sum (the four t of a g alike).
 XTile x_tile(uint kb, uint g, uint t, inout float x_sum) {
   const float top = float(x[16 * kb + g]);
   const float bottom = float(x[16 * kb + g + 8]);
@@ -122,7 +90,14 @@ XTile x_tile(uint kb, uint g, uint t, inout float x_sum) {
   const float16_t top_rest = float16_t(0.0);
   const float16_t bottom_rest = float16_t(0.0);
 #endif
+  // Only column 0 (and 1) of the sums is read, so columns 2-7 may hold any finite products: for
+  // fp32 every invocation puts its x in B, four selects per block fewer, 3-8% faster; fp16 keeps the
+  // zeros, 3-4% faster with them on lm_head (both measured: results/README.md, section 11).
+#if defined(DTYPE_FP32)
+  const bool used = true;
+#else
   const bool used = t == 0;
+#endif
   XTile b;
   b[0] = used ? top_half : float16_t(0.0);
   b[1] = used ? top_rest : float16_t(0.0);
@@ -140,44 +115,35 @@ void main() {
   const uint lane = gl_LocalInvocationID.x % 32;
   const uint warp = gl_LocalInvocationID.x / 32;
   const uint g = lane / 4, t = lane % 4;
-  const bool layout_ok = fragments_as_assumed(lane);
 
   const uint k_blocks = pc.k / 16;
   const uint blocks_per_group = GROUP_SIZE / 16;
   const uint groups = pc.k / GROUP_SIZE;
-  const uint first_quad = gl_WorkGroupID.x * TILE_QUADS;
-  const uint quads = (pc.n + 63) / 64;
+  const uint quad = gl_WorkGroupID.x;
 
   // acc[tile][0]: channel g of the tile, [1]: channel g + 8 (meaningful where t == 0).
-  float acc[4 * TILE_QUADS][2];
-  [[unroll]] for (uint i = 0; i < 4 * TILE_QUADS; ++i) acc[i][0] = acc[i][1] = 0.0;
+  float acc[4][2];
+  [[unroll]] for (uint i = 0; i < 4; ++i) acc[i][0] = acc[i][1] = 0.0;
 
   for (uint group = warp; group < groups; group += SPLIT) {
-    Sums sums[4 * TILE_QUADS];
-    [[unroll]] for (uint i = 0; i < 4 * TILE_QUADS; ++i) sums[i] = Sums(0.0);
+    Sums sums[4];
+    [[unroll]] for (uint i = 0; i < 4; ++i) sums[i] = Sums(0.0);
     float x_sum = 0.0;
-    // The whole group's weights first: G / 16 x TILE_QUADS loads in flight per invocation.
-    uvec4 packed[GROUP_SIZE / 16][TILE_QUADS];
+    // The whole group's weights first: G / 16 loads in flight per invocation.
+    uvec4 packed[GROUP_SIZE / 16];
     [[unroll]] for (uint b = 0; b < GROUP_SIZE / 16; ++b) {
-      [[unroll]] for (uint q = 0; q < TILE_QUADS; ++q) {
-        const uint quad = min(first_quad + q, quads - 1);
-        packed[b][q] = weights[(quad * k_blocks + group * blocks_per_group + b) * 32 + lane];
-      }
+      packed[b] = weights[(quad * k_blocks + group * blocks_per_group + b) * 32 + lane];
     }
     [[unroll]] for (uint b = 0; b < GROUP_SIZE / 16; ++b) {
       const XTile x = x_tile(group * blocks_per_group + b, g, t, x_sum);
-      [[unroll]] for (uint q = 0; q < TILE_QUADS; ++q) {
-        [[unroll]] for (uint j = 0; j < 4; ++j) {
-          sums[4 * q + j] = coopMatMulAddNV(decode_tile(packed[b][q][j]), x, sums[4 * q + j]);
-        }
-      }
+      [[unroll]] for (uint j = 0; j < 4; ++j) sums[j] = coopMatMulAddNV(decode_tile(packed[b][j]), x, sums[j]);
     }
     // Every invocation summed x at k = g and g + 8 of each block; the eight g cover all 16.
     x_sum += subgroupShuffleXor(x_sum, 4);
     x_sum += subgroupShuffleXor(x_sum, 8);
     x_sum += subgroupShuffleXor(x_sum, 16);
-    [[unroll]] for (uint i = 0; i < 4 * TILE_QUADS; ++i) {
-      const uint n = (first_quad * 4 + i) * 16 + g;
+    [[unroll]] for (uint i = 0; i < 4; ++i) {
+      const uint n = (quad * 4 + i) * 16 + g;
       const vec2 top = qparam(group, min(n, pc.padded_n - 1));
       const vec2 bottom = qparam(group, min(n + 8, pc.padded_n - 1));
       acc[i][0] += top.x * fma(sums[i][1], kRemainderUnscale, sums[i][0]) + top.y * x_sum;
@@ -186,7 +152,7 @@ void main() {
   }
 
   if (t == 0) {
-    [[unroll]] for (uint i = 0; i < 4 * TILE_QUADS; ++i) {
+    [[unroll]] for (uint i = 0; i < 4; ++i) {
       partials[warp][i * 16 + g] = acc[i][0];
       partials[warp][i * 16 + g + 8] = acc[i][1];
     }
@@ -195,7 +161,7 @@ void main() {
   for (uint c = gl_LocalInvocationID.x; c < kChannels; c += gl_WorkGroupSize.x) {
     float sum = 0.0;
     for (uint s = 0; s < SPLIT; ++s) sum += partials[s][c];
-    const uint n = first_quad * 64 + c;
-    if (n < pc.n) y[pc.out_offset + n] = STORE_T(layout_ok ? sum : uintBitsToFloat(0x7FC00000u));
+    const uint n = quad * 64 + c;
+    if (n < pc.n) y[pc.out_offset + n] = STORE_T(sum);
   }
 }

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "kernels/fragment_layout.hpp"
 #include "util/error.hpp"
 #include "util/suggest.hpp"
 
@@ -234,6 +235,7 @@ std::string unsupported_reason(const KernelDesc& kernel, DType dtype, Storage st
   for (auto f : needed) {
     if (!device_has(f, context)) return fmt::format("device lacks {} ({} needs it)", info(f).vulkan_name, kernel.name);
   }
+  if (kernel.layout == quant::Layout::coopmat_fragment16) return fragment_layout_problem(context);
   return {};
 }
 

@@ -151,16 +151,30 @@ void pack_q4gsw_weights(const QuantData& data, std::vector<std::uint8_t>& out) {
 
 // One invocation's word of one 16 x 16 tile: elements e = 0..7 of its A fragment.
 std::uint32_t fragment_word(const QuantData& data, std::int64_t n0, std::int64_t k0, int lane) {
-  const int g = lane / 4, t = lane % 4;
   std::uint32_t word = 0;
   for (int e = 0; e < 8; ++e) {
-    const std::int64_t n = n0 + g + 8 * (e / 4);
-    const std::int64_t k = k0 + 2 * t + e % 2 + 8 * ((e / 2) % 2);
+    const TileCell cell = coopmat_a_cell(lane, e);
+    const std::int64_t n = n0 + cell.row;
+    const std::int64_t k = k0 + cell.column;
     const std::uint32_t code = n < data.shape.n ? data.q[static_cast<std::size_t>(n * data.shape.k + k)] : kPadCode;
     word |= code << (4 * (e / 2) + 16 * (e % 2));
   }
   return word;
 }
+
+}  // namespace
+
+TileCell coopmat_a_cell(int lane, int element) {
+  const int g = lane / 4, t = lane % 4;
+  return {g + 8 * (element / 4), 2 * t + element % 2 + 8 * ((element / 2) % 2)};
+}
+
+TileCell coopmat_bc_cell(int lane, int element) {
+  const int g = lane / 4, t = lane % 4;
+  return {g + 8 * (element / 2), 2 * t + element % 2};
+}
+
+namespace {
 
 std::int64_t coopmat_quads(const QuantData& data) { return (data.shape.n + 63) / 64; }
 

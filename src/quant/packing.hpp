@@ -32,10 +32,22 @@ PackedWeights pack_coop(const QuantData& data);
 // std::invalid_argument when a zero is not 0 (the layout has no place for it).
 PackedWeights pack_q4gsw(const QuantData& data);
 
+// Where NVIDIA's driver keeps the elements of the cooperative-matrix fragments coopmat multiplies:
+// invocation lane = 4g + t holds element e of the 16 x 16 A tile at row g + 8 (e / 4), column
+// 2t + e % 2 + 8 ((e / 2) % 2), and element e of a 16 x 8 B or C tile at row g + 8 (e / 2), column
+// 2t + e % 2. pack_coopmat packs in this order; kernels/fragment_layout.hpp checks that a device
+// keeps it.
+struct TileCell {
+  int row;
+  int column;
+  bool operator==(const TileCell&) const = default;
+};
+TileCell coopmat_a_cell(int lane, int element);
+TileCell coopmat_bc_cell(int lane, int element);
+
 // Cooperative-matrix fragments (shaders/coopmat.comp): N padded to 64 with code 8; uvec4
-// P[N/64][K/16][32]: invocation i = 4g + t of quad Q at k-block b holds in component j the A
-// fragment of tile (channels 16 (4Q + j) + 0..15, k 16b + 0..15) as NVIDIA's driver lays it out:
-// element e (row g + 8 (e / 4), column 2t + e % 2 + 8 ((e / 2) % 2)) in bits
+// P[N/64][K/16][32]: invocation i of quad Q at k-block b holds in component j its A fragment of
+// tile (channels 16 (4Q + j) + 0..15, k 16b + 0..15): element e (at coopmat_a_cell(i, e)) in bits
 // 4 (e / 2) + 16 (e % 2) .. +3. qparams as coop's.
 PackedWeights pack_coopmat(const QuantData& data);
 

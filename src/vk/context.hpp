@@ -2,6 +2,8 @@
 // Instance + the one device and compute queue the benchmark runs on. Everything is a vk::raii
 // object owned here; a lost device is handled by destroying this and building a new one.
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -71,6 +73,9 @@ class Context {
   const DeviceFeatures& features() const { return features_; }
   const ContextOptions& options() const { return options_; }
   ValidationLog& validation_log() { return instance_->validation_log(); }
+  // Answers of one-time probes of this device by the layers above (the cooperative-matrix fragment
+  // order), by probe name, kept as long as the device.
+  std::map<std::string, std::string, std::less<>>& probe_answers() const { return probe_answers_; }
 
  private:
   ContextOptions options_;
@@ -81,6 +86,7 @@ class Context {
   std::uint32_t queue_family_ = 0;
   vk::raii::Device device_{nullptr};
   vk::raii::Queue queue_{nullptr};
+  mutable std::map<std::string, std::string, std::less<>> probe_answers_;
 };
 
 // Index chosen by `selector` among `devices` (see ContextOptions); UsageError when none matches.

@@ -160,7 +160,7 @@ TEST_F(BadInput, UnknownKernelSuggestsTheNearest) {
   EXPECT_EQ(rejected("--shapes smoke.json --kernels legacy,legcy"),
             R"(unknown kernel "legcy" (did you mean "legacy"?))");
   EXPECT_EQ(rejected("--shapes smoke.json --kernels fast"),
-            R"(unknown kernel "fast" (known: legacy, coop, q4gsw_coop, coop_tuned, coopmat, coopmat_s4))");
+            R"(unknown kernel "fast" (known: legacy, coop, q4gsw_coop, coop_tuned, coopmat))");
 }
 
 TEST_F(BadInput, UnknownDtypeSuggestsTheNearest) {

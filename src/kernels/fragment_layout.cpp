@@ -1,0 +1,99 @@
+#include "kernels/fragment_layout.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <vector>
+
+#include "kernels/kernel_table.hpp"
+#include "quant/packing.hpp"
+#include "vk/buffer.hpp"
+#include "vk/commands.hpp"
+#include "vk/pipeline.hpp"
+
+namespace qgemv::kernels {
+namespace {
+
+constexpr std::string_view kProbeName = "coopmat_fragment_probe";
+
+struct Fragment {
+  const char* name;
+  int offset;    // first of its values in an invocation's 16
+  int elements;  // per invocation
+  int columns;   // of its tile, for the row-major index
+  quant::TileCell (*cell)(int lane, int element);
+};
+
+constexpr Fragment kFragments[] = {
+    {"A", 0, 8, 16, quant::coopmat_a_cell},
+    {"B", 8, 4, 8, quant::coopmat_bc_cell},
+    {"C", 12, 4, 8, quant::coopmat_bc_cell},
+};
+
+std::string describe(float value, int columns) {
+  if (value < 0) return "missing (the driver's fragment has another length)";
+  const auto index = static_cast<int>(value);
+  if (static_cast<float>(index) != value) return fmt::format("{} (not an element index)", value);
+  return fmt::format("at row {}, column {}", index / columns, index % columns);
+}
+
+}  // namespace
+
+std::string fragment_layout_mismatch(std::span<const float> held) {
+  if (held.size() != static_cast<std::size_t>(kProbeInvocations * kProbeValuesPerInvocation)) {
+    return fmt::format("the probe returned {} values instead of {}", held.size(),
+                       kProbeInvocations * kProbeValuesPerInvocation);
+  }
+  for (int lane = 0; lane < kProbeInvocations; ++lane) {
+    for (const auto& f : kFragments) {
+      for (int e = 0; e < f.elements; ++e) {
+        const float value = held[static_cast<std::size_t>(lane * kProbeValuesPerInvocation + f.offset + e)];
+        const quant::TileCell want = f.cell(lane, e);
+        if (value == static_cast<float>(want.row * f.columns + want.column)) continue;
+        return fmt::format("{} element {} of invocation {} is {} (coopmat_fragment16 expects row {}, column {})", f.name,
+                           e, lane, describe(value, f.columns), want.row, want.column);
+      }
+    }
+  }
+  return {};
+}
+
+namespace {
+
+std::vector<float> run_probe(const vk_util::Context& context) {
+  constexpr auto kBytes = sizeof(float) * kProbeInvocations * kProbeValuesPerInvocation;
+  vk_util::Commands commands(context);
+  vk_util::Buffer held(context, kBytes, vk_util::Buffer::Kind::device);
+  const auto spirv = load_spirv(kProbeName);
+  vk_util::ComputePipeline pipeline(context, {spirv, {vk::DescriptorType::eStorageBuffer}, 0, {}, 1});
+  pipeline.bind_buffer(0, 0, held.handle(), 0, held.size());
+  commands.run([&](const vk::raii::CommandBuffer& cmd) { pipeline.dispatch(cmd, 0, {}, 1); });
+  const auto bytes = vk_util::download(context, commands, held);
+  std::vector<float> values(bytes.size() / sizeof(float));
+  std::memcpy(values.data(), bytes.data(), values.size() * sizeof(float));
+  return values;
+}
+
+}  // namespace
+
+std::string fragment_layout_problem(const vk_util::Context& context) {
+  auto& answers = context.probe_answers();
+  if (auto known = answers.find(kProbeName); known != answers.end()) return known->second;
+  std::string problem;
+  try {
+    if (auto mismatch = fragment_layout_mismatch(run_probe(context)); !mismatch.empty()) {
+      problem = "the driver keeps cooperative-matrix fragments in another order than the coopmat_fragment16 "
+                "layout: " + mismatch;
+    }
+  } catch (const vk::DeviceLostError&) {
+    throw;  // the caller rebuilds the device, as for any other submission
+  } catch (const vk::SystemError& e) {
+    // A driver that cannot build or run the probe cannot be trusted with coopmat either: its cases
+    // are skipped with the reason rather than failing the whole run.
+    problem = fmt::format("the cooperative-matrix fragment probe failed ({})", e.what());
+  }
+  answers.emplace(kProbeName, problem);
+  return problem;
+}
+
+}  // namespace qgemv::kernels
