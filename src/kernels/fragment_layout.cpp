@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -15,6 +16,9 @@ namespace qgemv::kernels {
 namespace {
 
 constexpr std::string_view kProbeName = "coopmat_fragment_probe";
+// The probe's output: 32 invocations x 16 floats (A's 8 elements, then B's 4, then C's 4).
+constexpr int kProbeInvocations = 32;
+constexpr int kProbeValuesPerInvocation = 16;
 
 struct Fragment {
   const char* name;
@@ -30,10 +34,15 @@ constexpr Fragment kFragments[] = {
     {"C", 12, 4, 8, quant::coopmat_bc_cell},
 };
 
+constexpr int kTileRows = 16;
+
 std::string describe(float value, int columns) {
-  if (value < 0) return "missing (the driver's fragment has another length)";
+  if (value == -1.0f) return "missing (the driver's fragment has another length)";
+  // Checked before any conversion to int, which is undefined for NaN and out-of-range values.
+  if (!(value >= 0 && value < static_cast<float>(kTileRows * columns)) || value != std::floor(value)) {
+    return fmt::format("{} (not an element index)", value);
+  }
   const auto index = static_cast<int>(value);
-  if (static_cast<float>(index) != value) return fmt::format("{} (not an element index)", value);
   return fmt::format("at row {}, column {}", index / columns, index % columns);
 }
 

@@ -10,11 +10,8 @@
 
 namespace qgemv::kernels {
 
-// Floats per invocation in the probe's output: A's 8 elements, B's 4, C's 4.
-inline constexpr int kProbeValuesPerInvocation = 16;
-inline constexpr int kProbeInvocations = 32;
-
-// How the probe's output (each element holds its tile's row-major index) differs from the order
+// How the probe's output (32 invocations x 16 floats: A's 8 elements, B's 4, C's 4, each holding its
+// tile's row-major index, -1 where the fragment has another length) differs from the order
 // the packing assumes, e.g. "A element 2 of invocation 0 is at row 8, column 0 (coopmat_fragment16
 // expects row 0, column 8)"; empty when the same.
 std::string fragment_layout_mismatch(std::span<const float> held);

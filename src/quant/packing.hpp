@@ -40,7 +40,6 @@ PackedWeights pack_q4gsw(const QuantData& data);
 struct TileCell {
   int row;
   int column;
-  bool operator==(const TileCell&) const = default;
 };
 TileCell coopmat_a_cell(int lane, int element);
 TileCell coopmat_bc_cell(int lane, int element);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <limits>
 #include <vector>
 
 #include "kernels/fragment_layout.hpp"
@@ -67,6 +68,22 @@ TEST(FragmentLayout, FragmentsOfAnotherLengthAreMissingElements) {
   EXPECT_EQ(fragment_layout_mismatch(held),
             "A element 0 of invocation 0 is missing (the driver's fragment has another length) "
             "(coopmat_fragment16 expects row 0, column 0)");
+}
+
+// A driver may hand back anything: values that are no tile index are named as they are, without
+// converting them to an integer (undefined for NaN and out-of-range floats; UBSan checks).
+TEST(FragmentLayout, ValuesThatAreNoIndexAreNamedAsTheyAre) {
+  auto held = probed(driver_a, driver_bc);
+  held[0] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_EQ(fragment_layout_mismatch(held),
+            "A element 0 of invocation 0 is nan (not an element index) (coopmat_fragment16 expects row 0, column 0)");
+  held[0] = 0.0f;
+  held[1] = 3e9f;
+  EXPECT_EQ(fragment_layout_mismatch(held),
+            "A element 1 of invocation 0 is 3000000000 (not an element index) (coopmat_fragment16 expects row 0, column 1)");
+  held[1] = 300.0f;
+  EXPECT_EQ(fragment_layout_mismatch(held),
+            "A element 1 of invocation 0 is 300 (not an element index) (coopmat_fragment16 expects row 0, column 1)");
 }
 
 TEST(FragmentLayout, AShortAnswerIsAMismatch) {
