@@ -19,9 +19,11 @@
 // probes the driver's order once per device (coopmat_fragment_probe.comp) and skips this kernel
 // where it differs: checking it here, in every workgroup, cost 1.5-10% (results/README.md).
 //
-// Geometry: a workgroup is SPLIT subgroups of 32 (a define from the declaration) over the same 64
-// channels, subgroup s taking the quantization groups s, s + SPLIT, ... of K; the partial sums meet
-// in shared memory.
+// Geometry: a workgroup is SPLIT subgroups of 32 (local_size_y, a specialization constant the host
+// picks per shape) over the same 64 channels; their partial sums meet in shared memory. Where the
+// channel ranges are too few to fill the GPU the host also splits K across gl_NumWorkGroups.y
+// workgroups (split_k.glsl): subgroup w of slice s takes the quantization groups s SPLIT + w, and
+// every SPLIT x slices-th after it. The host's rule is in docs/kernels.md.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_NV_cooperative_matrix : require
 #extension GL_KHR_memory_scope_semantics : require
@@ -30,11 +32,10 @@
 #define INPUT_DECLARED_BY_KERNEL 1  // scalars: an invocation reads x at two k 8 apart
 #include "common.glsl"
 
-#if !defined(SPLIT)
-#error "SPLIT comes from the kernel declaration"
-#endif
-
-layout(local_size_x = 32 * SPLIT) in;
+// Row w of the workgroup is subgroup w. At least 2 rows: the final sums take one invocation per
+// channel (the declaration's min_subgroups).
+layout(local_size_x = 32, local_size_y_id = SUBGROUPS_ALONG_K_ID) in;
+const uint SPLIT = gl_WorkGroupSize.y;
 
 #define ATile fcoopmatNV<16, gl_ScopeSubgroup, 16, 16>
 #define XTile fcoopmatNV<16, gl_ScopeSubgroup, 16, 8>
@@ -47,6 +48,12 @@ layout(std430, binding = BINDING_INPUT) restrict readonly buffer Input { STORE_T
 
 const uint kChannels = 64;
 shared float partials[SPLIT][kChannels];
+
+void store_channel(uint channel, float value) {
+  if (channel < pc.n) y[pc.out_offset + channel] = STORE_T(value);
+}
+#define SPLIT_K_CHANNELS kChannels
+#include "split_k.glsl"
 
 // The word's pairs of nibbles (bits 0-3 with 16-19, 4-7 with 20-23, 8-11 with 24-27, 12-15 with
 // 28-31) are fragment elements (0, 1), (2, 3), (4, 5), (6, 7). OR-ed under the exponent of 1024 a
@@ -67,12 +74,11 @@ const uint kHeadMask = 0xFFFFE000u;  // sign, exponent, 10 of the 23 fraction bi
 const float kRemainderScale = 2048.0;
 const float kRemainderUnscale = 1.0 / 2048.0;
 
-// Invocation (g, t)'s share of the x tile of k-block kb: x at k = 16 kb + g and + 8 as elements 0
-// and 2 (column 2t) and, for fp32, their scaled remainders as elements 1 and 3 (column 2t + 1);
-// where t > 0, for fp16, zeros. Every invocation adds its two x to x_sum (the four t of a g alike).
-XTile x_tile(uint kb, uint g, uint t, inout float x_sum) {
-  const float top = float(x[16 * kb + g]);
-  const float bottom = float(x[16 * kb + g + 8]);
+// Invocation (g, t)'s share of the x tile of a k-block: its x at k = g (top) and g + 8 (bottom) of
+// the block as elements 0 and 2 (column 2t) and, for fp32, their scaled remainders as elements 1
+// and 3 (column 2t + 1); where t > 0, for fp16, zeros. Every invocation adds its two x to x_sum
+// (the four t of a g alike).
+XTile x_tile(float top, float bottom, uint t, inout float x_sum) {
   x_sum += top + bottom;
 #if defined(DTYPE_FP32)
   // x cut after its 11 leading significand bits (fp16's) by a mask, not by a conversion round
@@ -112,8 +118,8 @@ vec2 qparam(uint group, uint n) {
 }
 
 void main() {
-  const uint lane = gl_LocalInvocationID.x % 32;
-  const uint warp = gl_LocalInvocationID.x / 32;
+  const uint lane = gl_LocalInvocationID.x;
+  const uint warp = gl_LocalInvocationID.y;
   const uint g = lane / 4, t = lane % 4;
 
   const uint k_blocks = pc.k / 16;
@@ -125,7 +131,8 @@ void main() {
   float acc[4][2];
   [[unroll]] for (uint i = 0; i < 4; ++i) acc[i][0] = acc[i][1] = 0.0;
 
-  for (uint group = warp; group < groups; group += SPLIT) {
+  const uint subgroups_along_k = SPLIT * gl_NumWorkGroups.y;
+  for (uint group = gl_WorkGroupID.y * SPLIT + warp; group < groups; group += subgroups_along_k) {
     Sums sums[4];
     [[unroll]] for (uint i = 0; i < 4; ++i) sums[i] = Sums(0.0);
     float x_sum = 0.0;
@@ -135,8 +142,9 @@ void main() {
       packed[b] = weights[(quad * k_blocks + group * blocks_per_group + b) * 32 + lane];
     }
     [[unroll]] for (uint b = 0; b < GROUP_SIZE / 16; ++b) {
-      const XTile x = x_tile(group * blocks_per_group + b, g, t, x_sum);
-      [[unroll]] for (uint j = 0; j < 4; ++j) sums[j] = coopMatMulAddNV(decode_tile(packed[b][j]), x, sums[j]);
+      const uint k = 16 * (group * blocks_per_group + b) + g;
+      const XTile xt = x_tile(float(x[k]), float(x[k + 8]), t, x_sum);
+      [[unroll]] for (uint j = 0; j < 4; ++j) sums[j] = coopMatMulAddNV(decode_tile(packed[b][j]), xt, sums[j]);
     }
     // Every invocation summed x at k = g and g + 8 of each block; the eight g cover all 16.
     x_sum += subgroupShuffleXor(x_sum, 4);
@@ -158,10 +166,9 @@ void main() {
     }
   }
   barrier();
-  for (uint c = gl_LocalInvocationID.x; c < kChannels; c += gl_WorkGroupSize.x) {
-    float sum = 0.0;
-    for (uint s = 0; s < SPLIT; ++s) sum += partials[s][c];
-    const uint n = quad * 64 + c;
-    if (n < pc.n) y[pc.out_offset + n] = STORE_T(sum);
+  float sum = 0.0;
+  if (gl_LocalInvocationIndex < kChannels) {
+    for (uint s = 0; s < SPLIT; ++s) sum += partials[s][gl_LocalInvocationIndex];
   }
+  finish_split_k(sum);
 }

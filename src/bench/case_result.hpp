@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bench/statistics.hpp"
+#include "kernels/split_k.hpp"
 #include "kernels/tune_config.hpp"
 #include "reference/validation.hpp"
 #include "util/dtype.hpp"
@@ -81,6 +82,7 @@ struct CaseResult {
   std::uint64_t seed = 0;
   std::int64_t count_per_token = 0;  // 0 when the shapes file has no token counts
   std::int64_t slices = 0;           // dispatches along N one GEMV needed (device limits); 0 if not run
+  std::optional<kernels::KSplit> k_split;  // a split-K kernel's geometry along K for this shape
   std::uint32_t cold_cache_copies = 0;       // weight/qparam copies rotated through; 1 = warm
   std::uint64_t cold_cache_footprint = 0;    // bytes of weights + qparams over all copies
   std::optional<double> roofline_fraction;   // gbps / the run's read bandwidth

@@ -151,8 +151,8 @@ class VariantRun {
           throw UnsupportedError(fmt::format("{}: configuration {}: {}", shape.name, config->to_string(), why));
         }
       }
-      const auto dispatch =
-          config ? kernels::dispatch_for(kernel_, *config) : kernels::Dispatch{kernel_.channels_per_workgroup, {}, {}};
+      const auto configured = kernels::dispatch_for(kernel_, config.value_or(kernels::TuneConfig{}));
+      const auto dispatch = kernels::fit_to_shape(kernel_, configured, shape.n, shape.k, shape.group_size);
       const auto split = plan_split(kernel_.layout, storage_, out.dtype, shape.n, shape.k, shape.group_size,
                                     dispatch.channels_per_workgroup, limits);
       gemvs_.push_back(std::make_unique<GpuCase>(context_, commands_, problem, kernel_, dispatch, storage_, split, 1));

@@ -1,5 +1,7 @@
 #include "bench/gpu_case.hpp"
 
+#include <stdexcept>
+
 #include "quant/slice.hpp"
 #include "util/error.hpp"
 
@@ -80,6 +82,9 @@ void GpuCase::use_dispatch(vk_util::Context& context, const kernels::Dispatch& d
   // The pipeline is specialised for this case's group size and dispatch; asking again for the same
   // one (the first run of a tunable kernel) keeps it instead of building it twice.
   if (pipeline_ && dispatch == dispatch_) return;
+  if (dispatch.k_slices != dispatch_.k_slices) {
+    throw std::logic_error("a case's slices along K are fixed when it is built");
+  }
   if (auto why = kernels::unsupported_reason(kernel_, problem_.dtype(), storage_, context, dispatch.flavour);
       !why.empty()) {
     throw UnsupportedError(why);
@@ -107,6 +112,9 @@ void GpuCase::bind_all() {
         pipeline_->bind_image(set, kernel_.binding("weights"), copy.weight_image->view(), *sampler_);
       }
       pipeline_->bind_buffer(set, kernel_.binding("qparams"), copy.qparams->handle(), 0, copy.qparams->size());
+      if (const auto& scratch = slices_[s].scratch) {
+        pipeline_->bind_buffer(set, kernel_.binding(kernels::kScratch), scratch->handle(), 0, scratch->size());
+      }
       bind_io(set);
     }
   }
@@ -138,6 +146,12 @@ void GpuCase::upload_slice(vk_util::Context& context, vk_util::Commands& command
                 static_cast<std::uint32_t>(shape.padded_n()),
                 static_cast<std::uint32_t>(n_begin), plan_.output_row_texels};
   slice.workgroups = 0;  // set by use_dispatch
+  if (kernel_.split_k) {
+    // The counters start at zero; the kernel only ever increments them (shaders/split_k.glsl).
+    slice.scratch = std::make_unique<vk_util::Buffer>(
+        context, kernels::scratch_bytes(kernel_, shape.n, dispatch_.k_slices), vk_util::Buffer::Kind::device);
+    vk_util::fill(commands, *slice.scratch, 0u);
+  }
   slices_.push_back(std::move(slice));
 }
 
@@ -184,7 +198,8 @@ void GpuCase::record(const vk::raii::CommandBuffer& cmd, std::uint64_t iteration
   const auto copy = static_cast<std::uint32_t>(iteration % copies_);
   for (std::uint32_t s = 0; s < slices_.size(); ++s) {
     const auto* bytes = reinterpret_cast<const std::uint8_t*>(&slices_[s].push);
-    pipeline_->dispatch(cmd, set_index(s, copy), {bytes, sizeof(kernels::PushConstants)}, slices_[s].workgroups);
+    pipeline_->dispatch(cmd, set_index(s, copy), {bytes, sizeof(kernels::PushConstants)}, slices_[s].workgroups,
+                        dispatch_.k_slices);
   }
 }
 

@@ -26,12 +26,14 @@ class GpuCase {
 
   // Rebuilds the pipeline for another dispatch shape (a tuning candidate) over the same buffers;
   // keeps it when `dispatch` is the current one. UnsupportedError when the device lacks a feature
-  // the variant (its flavour included) declares.
+  // the variant (its flavour included) declares; std::logic_error for other slices along K than
+  // the case was built with (its scratch buffers are sized for those).
   void use_dispatch(vk_util::Context& context, const kernels::Dispatch& dispatch);
 
   // Records every slice's dispatch (one GEMV) reading weight copy `iteration % copies()`.
   void record(const vk::raii::CommandBuffer& cmd, std::uint64_t iteration = 0) const;
   std::uint32_t copies() const { return copies_; }
+  const kernels::Dispatch& dispatch() const { return dispatch_; }
   std::uint64_t footprint_bytes() const { return footprint_bytes_; }
   // Fills the output with NaN so unwritten elements fail validation.
   void poison_output(vk_util::Commands& commands) const;
@@ -51,6 +53,7 @@ class GpuCase {
     std::vector<SliceCopy> copies;
     kernels::PushConstants push;
     std::uint32_t workgroups;
+    std::unique_ptr<vk_util::Buffer> scratch;  // split-K counters and partial sums, shared by the copies
   };
 
   void upload_slice(vk_util::Context& context, vk_util::Commands& commands, const quant::QuantData& data,

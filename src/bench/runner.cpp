@@ -61,8 +61,9 @@ PreparedCase::PreparedCase(vk_util::Context& context, vk_util::Commands& command
   const auto& shape = problem.shape();
   // Planned for the most workgroups any configuration dispatches (8 channels each), so every
   // tuning candidate fits the same split.
-  const auto initial = kernels::dispatch_for(
-      kernel, kernels::heuristic_config(shape.n, shape.k, shape.group_size, context.info()));
+  const auto heuristic = kernels::heuristic_config(shape.n, shape.k, shape.group_size, context.info());
+  const auto initial =
+      kernels::fit_to_shape(kernel, kernels::dispatch_for(kernel, heuristic), shape.n, shape.k, shape.group_size);
   const auto plan = plan_split(kernel.layout, storage, problem.dtype(), shape.n, shape.k, shape.group_size,
                                kernel.split_channels(),
                                device_limits(context.info(), settings));
@@ -81,6 +82,10 @@ CaseResult PreparedCase::validate(const std::optional<kernels::TuneConfig>& conf
   result.seed = problem_.seed();
   result.bytes = count_bytes(problem_, kernel_.quantization);
   result.slices = slices_;
+  if (kernel_.split_k) {
+    const auto& dispatch = gpu_->dispatch();
+    result.k_split = kernels::KSplit{dispatch.constant(kernels::kSubgroupsAlongK), dispatch.k_slices};
+  }
   result.status = Status::ok;
   const auto& shape = problem_.shape();
   if (kernel_.tunable) {

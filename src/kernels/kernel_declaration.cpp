@@ -2,6 +2,8 @@
 // same keys to build the variants; docs/kernels.md describes them.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <bit>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
@@ -16,7 +18,8 @@ using nlohmann::json;
 const std::set<std::string> kKeys = {"name",     "summary",      "role",          "reproduces",       "source",
                                      "compiler", "layout",       "channels_per_workgroup", "dtypes", "storages",
                                      "extension_dtypes", "bindings", "specialization", "tunable", "requires",
-                                     "flavours", "defines",      "test_only_twins", "quantization", "default"};
+                                     "flavours", "defines",      "test_only_twins", "quantization", "default",
+                                     "split_k"};
 
 Role parse_role(const std::string& text) {
   if (text == "baseline") return Role::baseline;
@@ -71,6 +74,22 @@ Requirement parse_requirement(const json& entry) {
   return r;
 }
 
+SplitK parse_split_k(const json& entry) {
+  const std::set<std::string> keys = {"until_workgroups", "subgroups", "min_subgroups", "max_subgroups"};
+  for (const auto& [key, value] : entry.items()) {
+    if (!keys.contains(key)) throw std::invalid_argument("split_k: unknown key \"" + key + "\"");
+  }
+  SplitK rule{entry.at("until_workgroups").get<std::uint32_t>(), entry.at("subgroups").get<std::uint32_t>(),
+              entry.at("min_subgroups").get<std::uint32_t>(), entry.at("max_subgroups").get<std::uint32_t>()};
+  for (auto count : {rule.subgroups, rule.min_subgroups, rule.max_subgroups}) {
+    if (!std::has_single_bit(count)) throw std::invalid_argument("split_k: subgroup counts are powers of two");
+  }
+  if (rule.until_workgroups == 0 || rule.min_subgroups > rule.subgroups || rule.subgroups > rule.max_subgroups) {
+    throw std::invalid_argument("split_k: until_workgroups > 0 and min_subgroups <= subgroups <= max_subgroups");
+  }
+  return rule;
+}
+
 KernelDesc parse_kernel(const json& doc) {
   for (const auto& [key, value] : doc.items()) {
     if (!kKeys.contains(key)) throw std::invalid_argument("unknown key \"" + key + "\"");
@@ -92,8 +111,26 @@ KernelDesc parse_kernel(const json& doc) {
   for (const auto& d : doc.value("extension_dtypes", json::array())) k.extension_dtypes.push_back(dtype_of(d.get<std::string>()));
   k.bindings = numbered(doc.at("bindings"));
   for (auto resource : kResources) (void)k.binding(resource);  // every resource needs its binding
-  if (k.bindings.size() != std::size(kResources)) throw std::invalid_argument("bindings beyond weights, qparams, input, output");
+  if (doc.contains("split_k")) k.split_k = parse_split_k(doc.at("split_k"));
+  const bool scratch =
+      std::any_of(k.bindings.begin(), k.bindings.end(), [](const auto& b) { return b.first == kScratch; });
+  if (scratch != k.split_k.has_value()) {
+    throw std::invalid_argument("a \"scratch\" binding and \"split_k\" go together");
+  }
+  if (k.bindings.size() != std::size(kResources) + (scratch ? 1 : 0)) {
+    throw std::invalid_argument("bindings beyond weights, qparams, input, output (and scratch with split_k)");
+  }
+  for (const auto& [resource, number] : k.bindings) {
+    if (number >= k.bindings.size()) {
+      throw std::invalid_argument("binding " + resource + " is not numbered 0 .. bindings - 1");
+    }
+  }
   k.specialization = numbered(doc.value("specialization", json::object()));
+  const bool sized_along_k = std::any_of(k.specialization.begin(), k.specialization.end(),
+                                         [](const auto& c) { return c.first == kSubgroupsAlongK; });
+  if (k.split_k && !sized_along_k) {
+    throw std::invalid_argument("split_k needs the specialization constant " + std::string(kSubgroupsAlongK));
+  }
   for (const auto& p : doc.value("tunable", json::array())) k.tunable_parameters.push_back(p.get<std::string>());
   for (const auto& r : doc.value("requires", json::array())) k.requirements.push_back(parse_requirement(r));
   for (const auto& f : doc.value("flavours", json::array())) {

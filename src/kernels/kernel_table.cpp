@@ -60,6 +60,7 @@ std::string KernelDesc::reproduces_for(DType dtype) const {
 
 vk::DescriptorType descriptor_type(std::string_view resource, Storage storage) {
   using T = vk::DescriptorType;
+  if (resource == kScratch) return T::eStorageBuffer;
   if (resource == "weights") return storage == Storage::bb ? T::eStorageBuffer : T::eCombinedImageSampler;
   if (resource == "qparams") return T::eStorageBuffer;
   const bool io_images = storage == Storage::tt;
@@ -69,8 +70,8 @@ vk::DescriptorType descriptor_type(std::string_view resource, Storage storage) {
 }
 
 std::vector<vk::DescriptorType> descriptor_layout(const KernelDesc& kernel, Storage storage) {
-  std::vector<vk::DescriptorType> out(std::size(kResources));
-  for (auto resource : kResources) out.at(kernel.binding(resource)) = descriptor_type(resource, storage);
+  std::vector<vk::DescriptorType> out(kernel.bindings.size());
+  for (const auto& [resource, number] : kernel.bindings) out.at(number) = descriptor_type(resource, storage);
   return out;
 }
 
@@ -155,7 +156,29 @@ const KernelDesc& find_kernel(std::string_view name) {
   throw UsageError(fmt::format("unknown kernel \"{}\"{}", name, suggestion(name, known, "known")));
 }
 
+KSplit k_split(const KernelDesc& kernel, std::int64_t n, std::int64_t k, std::int64_t group_size) {
+  if (!kernel.split_k) return {};
+  return split_along_k(*kernel.split_k, kernel.channels_per_workgroup, n, k, group_size);
+}
+
+std::uint32_t Dispatch::constant(std::string_view name) const {
+  for (const auto& [key, value] : constants) {
+    if (key == name) return value;
+  }
+  throw std::logic_error(fmt::format("the dispatch has no constant {}", name));
+}
+
+std::uint64_t scratch_bytes(const KernelDesc& kernel, std::int64_t n, std::uint32_t k_slices) {
+  const std::uint64_t channels = kernel.channels_per_workgroup;
+  const auto ranges = (static_cast<std::uint64_t>(n) + channels - 1) / channels;
+  return 4 * (ranges + std::uint64_t{k_slices} * ranges * channels);
+}
+
 Dispatch dispatch_for(const KernelDesc& kernel, const TuneConfig& config) {
+  if (kernel.split_k) {
+    return {kernel.channels_per_workgroup, {{std::string(kSubgroupsAlongK), kernel.split_k->subgroups}},
+            kernel.flavours.front().name};
+  }
   if (!kernel.tunable) return {kernel.channels_per_workgroup, {}, kernel.flavours.front().name};
   return {config.channels_per_workgroup(),
           {{"workgroup_size", config.workgroup_size()},
@@ -165,6 +188,17 @@ Dispatch dispatch_for(const KernelDesc& kernel, const TuneConfig& config) {
            {"interleaved", config.interleaved ? 1u : 0u},
            {"decode", static_cast<std::uint32_t>(config.decode)}},
           config.flavour()};
+}
+
+Dispatch fit_to_shape(const KernelDesc& kernel, Dispatch dispatch, std::int64_t n, std::int64_t k,
+                      std::int64_t group_size) {
+  if (!kernel.split_k) return dispatch;
+  const auto split = k_split(kernel, n, k, group_size);
+  for (auto& [name, value] : dispatch.constants) {
+    if (name == kSubgroupsAlongK) value = split.subgroups;
+  }
+  dispatch.k_slices = split.slices;
+  return dispatch;
 }
 
 std::vector<vk_util::SpecializationConstant> specialization(const KernelDesc& kernel, const Dispatch& dispatch,

@@ -5,12 +5,14 @@
 // runner reads layout, bindings, specialization constants, required features and dispatch
 // geometry from the table and never names a kernel.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "kernels/features.hpp"
+#include "kernels/split_k.hpp"
 #include "kernels/tune_config.hpp"
 #include "quant/packing.hpp"
 #include "util/dtype.hpp"
@@ -57,6 +59,7 @@ struct KernelDesc {
   std::vector<std::string> tunable_parameters;
   std::vector<Requirement> requirements;
   std::vector<Flavour> flavours;
+  std::optional<SplitK> split_k;  // with a "scratch" binding and a "subgroups_along_k" constant
   bool test_only = false;  // role == test_only
   // In runs without --kernels; false for a kernel most devices cannot run (coopmat: tensor cores
   // through an NVIDIA extension), which would fill every table with skipped rows.
@@ -77,13 +80,20 @@ struct Dispatch {
   // Values by the declaration's constant names (group_size is added per case: specialization()).
   std::vector<std::pair<std::string, std::uint32_t>> constants;
   std::string flavour;  // "" for a kernel without flavours
+  std::uint32_t k_slices = 1;  // workgroups along K (split-K kernels)
 
   std::uint32_t workgroups(std::int64_t n) const {
     return static_cast<std::uint32_t>((n + channels_per_workgroup - 1) / channels_per_workgroup);
   }
+  // The value of constant `name`; std::logic_error when the dispatch has none.
+  std::uint32_t constant(std::string_view name) const;
   bool operator==(const Dispatch&) const = default;
 };
+// Without a shape: a split-K kernel at its declared subgroups, K in one workgroup (explain's view).
 Dispatch dispatch_for(const KernelDesc& kernel, const TuneConfig& config);
+// `dispatch` with a split-K kernel's geometry for this shape (k_split); others unchanged.
+Dispatch fit_to_shape(const KernelDesc& kernel, Dispatch dispatch, std::int64_t n, std::int64_t k,
+                      std::int64_t group_size);
 
 // The pipeline's specialization constants: every constant the declaration names, at its declared
 // id, valued from `dispatch` or, for group_size and k4_per_group (group_size / 4), from
@@ -91,8 +101,16 @@ Dispatch dispatch_for(const KernelDesc& kernel, const TuneConfig& config);
 std::vector<vk_util::SpecializationConstant> specialization(const KernelDesc& kernel, const Dispatch& dispatch,
                                                             std::int64_t group_size);
 
-// The resources every GEMV kernel binds, and the descriptor type each has under `storage`.
+// The geometry along K of a split-K kernel for one GEMV (SplitK's rule); {1, 1} for other kernels.
+KSplit k_split(const KernelDesc& kernel, std::int64_t n, std::int64_t k, std::int64_t group_size);
+// Bytes of the scratch buffer (shaders/split_k.glsl) of one dispatch of `n` channels in `k_slices`
+// slices: a counter per workgroup along N, then every slice's partial sums.
+std::uint64_t scratch_bytes(const KernelDesc& kernel, std::int64_t n, std::uint32_t k_slices);
+
+// The resources every GEMV kernel binds, and the descriptor type each has under `storage`; a
+// kernel with split_k also binds "scratch".
 constexpr std::string_view kResources[] = {"weights", "qparams", "input", "output"};
+constexpr std::string_view kScratch = "scratch";
 vk::DescriptorType descriptor_type(std::string_view resource, Storage storage);
 // Descriptor types indexed by the binding numbers the kernel declares.
 std::vector<vk::DescriptorType> descriptor_layout(const KernelDesc& kernel, Storage storage);

@@ -81,6 +81,10 @@ json config_json(const kernels::TuneConfig& c, const std::string& source) {
 // null for our own kernels, which reproduce nothing.
 json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
+json split_k_json(const kernels::KSplit& split) {
+  return {{"subgroups", split.subgroups}, {"slices", split.slices}};
+}
+
 json result_json(const bench::CaseResult& r) {
   json j = {{"shape", r.key.shape},
             {"n", r.key.n},
@@ -94,6 +98,7 @@ json result_json(const bench::CaseResult& r) {
             {"seed", r.seed},
             {"count_per_token", r.count_per_token},
             {"slices", r.slices},
+            {"split_k", r.k_split ? split_k_json(*r.k_split) : json(nullptr)},
             {"cold_cache", {{"copies", r.cold_cache_copies}, {"footprint_bytes", r.cold_cache_footprint}}},
             {"roofline_fraction", r.roofline_fraction ? json(*r.roofline_fraction) : json(nullptr)},
             {"config", r.config ? config_json(*r.config, r.config_source) : json(nullptr)},

@@ -59,13 +59,14 @@ void ComputePipeline::bind_image(std::uint32_t set, std::uint32_t binding, vk::I
 }
 
 void ComputePipeline::dispatch(const vk::raii::CommandBuffer& cmd, std::uint32_t set,
-                               std::span<const std::uint8_t> push, std::uint32_t groups_x) const {
+                               std::span<const std::uint8_t> push, std::uint32_t groups_x,
+                               std::uint32_t groups_y) const {
   cmd.bindPipeline(vk::PipelineBindPoint::eCompute, *pipeline_);
   cmd.bindDescriptorSets(vk::PipelineBindPoint::eCompute, *layout_, 0, *sets_.at(set), nullptr);
   if (!push.empty()) {
     cmd.pushConstants<std::uint8_t>(*layout_, vk::ShaderStageFlagBits::eCompute, 0, push);
   }
-  cmd.dispatch(groups_x, 1, 1);
+  cmd.dispatch(groups_x, groups_y, 1);
 }
 
 }  // namespace qgemv::vk_util

@@ -37,7 +37,7 @@ class ComputePipeline {
 
   // Binds pipeline + set `set`, pushes constants and dispatches.
   void dispatch(const vk::raii::CommandBuffer& cmd, std::uint32_t set, std::span<const std::uint8_t> push,
-                std::uint32_t groups_x) const;
+                std::uint32_t groups_x, std::uint32_t groups_y = 1) const;
 
   vk::Pipeline handle() const { return *pipeline_; }
 

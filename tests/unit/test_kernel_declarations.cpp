@@ -144,8 +144,7 @@ TEST(KernelDeclarations, BindingsMatchTheDeclaration) {
       }
     }
     std::set<std::uint32_t> declared;
-    for (auto resource : kernels::kResources) {
-      const auto binding = kernel.binding(resource);
+    for (const auto& [resource, binding] : kernel.bindings) {
       declared.insert(binding);
       const auto list = reflection_list(kernels::descriptor_type(resource, storage));
       bool found = false;
@@ -261,6 +260,71 @@ TEST(KernelDeclarations, MalformedDeclarationsAreRejectedWithTheirOrigin) {
     EXPECT_NE(std::string(e.what()).find("shaders/x.kernel.json"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("warp_drive"), std::string::npos);
   }
+}
+
+// A split-K kernel binds its scratch buffer and sizes its workgroup along K; only a split-K
+// kernel has the buffer.
+TEST(KernelDeclarations, SplitKComesWithTheScratchBindingAndItsConstant) {
+  const std::string good = R"({"name": "x", "summary": "s", "role": "tuned", "source": "x.comp",
+      "compiler": "glslc -O", "layout": "coop_block4x8", "channels_per_workgroup": 64, "dtypes": ["fp32"],
+      "storages": ["bb"], "bindings": {"weights": 0, "qparams": 1, "input": 2, "output": 3, "scratch": 4},
+      "specialization": {"subgroups_along_k": 0},
+      "split_k": {"until_workgroups": 1024, "subgroups": 8, "min_subgroups": 2, "max_subgroups": 16}})";
+  const auto parsed = kernels::parse_declaration(good, "x").front();
+  ASSERT_TRUE(parsed.split_k);
+  EXPECT_EQ(*parsed.split_k, (kernels::SplitK{1024, 8, 2, 16}));
+  EXPECT_EQ(kernels::descriptor_layout(parsed, Storage::bb).at(4), vk::DescriptorType::eStorageBuffer);
+  const auto broken_by = [&](auto&& change) {
+    auto broken = json::parse(good);
+    change(broken);
+    return broken.dump();
+  };
+  EXPECT_THROW(kernels::parse_declaration(broken_by([](json& d) { d.erase("split_k"); }), "x"), std::invalid_argument);
+  EXPECT_THROW(kernels::parse_declaration(broken_by([](json& d) { d["bindings"].erase("scratch"); }), "x"),
+               std::invalid_argument);
+  // A hole in the descriptor layout.
+  EXPECT_THROW(kernels::parse_declaration(broken_by([](json& d) { d["bindings"]["scratch"] = 7; }), "x"),
+               std::invalid_argument);
+  EXPECT_THROW(kernels::parse_declaration(broken_by([](json& d) { d.erase("specialization"); }), "x"),
+               std::invalid_argument);
+  EXPECT_THROW(kernels::parse_declaration(broken_by([](json& d) { d["split_k"]["until"] = 4; }), "x"),
+               std::invalid_argument);
+  EXPECT_THROW(kernels::parse_declaration(broken_by([](json& d) { d["split_k"]["subgroups"] = 12; }), "x"),
+               std::invalid_argument);
+  EXPECT_THROW(kernels::parse_declaration(broken_by([](json& d) { d["split_k"]["max_subgroups"] = 4; }), "x"),
+               std::invalid_argument);
+}
+
+// coopmat's rule on large.json, llama1b.json and smoke.json (measured on the H200:
+// results/README.md, section 12).
+TEST(KernelDeclarations, SplitKFillsTheGpuWithoutIdleSubgroups) {
+  const auto& coopmat = kernels::find_kernel("coopmat");
+  using S = kernels::KSplit;
+  EXPECT_EQ(kernels::k_split(coopmat, 128256, 2048, 128), (S{8, 1}));  // 2004 ranges are enough
+  EXPECT_EQ(kernels::k_split(coopmat, 28672, 8192, 128), (S{8, 4}));   // 448 ranges: 24 subgroups wanted, 32
+  EXPECT_EQ(kernels::k_split(coopmat, 2048, 8192, 128), (S{8, 8}));    // 32 ranges: as many as the 64 groups
+  EXPECT_EQ(kernels::k_split(coopmat, 2048, 2048, 128), (S{16, 1}));   // 16 groups fit one workgroup
+  EXPECT_EQ(kernels::k_split(coopmat, 512, 2048, 128), (S{16, 1}));
+  EXPECT_EQ(kernels::k_split(coopmat, 1, 768, 128), (S{4, 1}));        // 6 groups
+  EXPECT_EQ(kernels::k_split(coopmat, 13, 256, 256), (S{2, 1}));       // one group; 64 invocations at least
+  EXPECT_EQ(kernels::k_split(kernels::find_kernel("coop"), 64, 8192, 128), (S{1, 1}));
+  // A counter per range, then a partial per channel per slice.
+  EXPECT_EQ(kernels::scratch_bytes(coopmat, 100, 4), 4u * (2 + 4 * 2 * 64));
+}
+
+// Without a shape (explain) a split-K kernel runs at its declared subgroups; a shape sets both.
+TEST(KernelDeclarations, SplitKDispatchFollowsTheShape) {
+  const auto& coopmat = kernels::find_kernel("coopmat");
+  const auto plain = kernels::dispatch_for(coopmat, {});
+  EXPECT_EQ(plain.constant("subgroups_along_k"), 8u);
+  EXPECT_EQ(plain.k_slices, 1u);
+  const auto fitted = kernels::fit_to_shape(coopmat, plain, 2048, 8192, 128);
+  EXPECT_EQ(fitted.constant("subgroups_along_k"), 8u);
+  EXPECT_EQ(fitted.k_slices, 8u);
+  EXPECT_EQ(kernels::fit_to_shape(coopmat, plain, 2048, 2048, 128).constant("subgroups_along_k"), 16u);
+  const auto& coop = kernels::find_kernel("coop");
+  EXPECT_EQ(kernels::fit_to_shape(coop, kernels::dispatch_for(coop, {}), 2048, 8192, 128),
+            kernels::dispatch_for(coop, {}));
 }
 
 TEST(KernelDeclarations, FindKernelNeverOffersTestOnlyKernels) {
