@@ -84,7 +84,7 @@ CaseResult PreparedCase::validate(const std::optional<kernels::TuneConfig>& conf
   result.slices = slices_;
   if (kernel_.split_k) {
     const auto& dispatch = gpu_->dispatch();
-    result.k_split = kernels::KSplit{dispatch.constant(kernels::kSubgroupsAlongK), dispatch.k_slices};
+    result.k_split = kernels::KSplit{dispatch.constant(kernels::kSubgroupsAlongK).value(), dispatch.k_slices};
   }
   result.status = Status::ok;
   const auto& shape = problem_.shape();

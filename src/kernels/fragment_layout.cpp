@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <cstring>
 #include <vector>
 
 #include "kernels/kernel_table.hpp"
@@ -77,10 +76,7 @@ std::vector<float> run_probe(const vk_util::Context& context) {
   vk_util::ComputePipeline pipeline(context, {spirv, {vk::DescriptorType::eStorageBuffer}, 0, {}, 1});
   pipeline.bind_buffer(0, 0, held.handle(), 0, held.size());
   commands.run([&](const vk::raii::CommandBuffer& cmd) { pipeline.dispatch(cmd, 0, {}, 1); });
-  const auto bytes = vk_util::download(context, commands, held);
-  std::vector<float> values(bytes.size() / sizeof(float));
-  std::memcpy(values.data(), bytes.data(), values.size() * sizeof(float));
-  return values;
+  return vk_util::download_as<float>(context, commands, held);
 }
 
 }  // namespace

@@ -161,11 +161,11 @@ KSplit k_split(const KernelDesc& kernel, std::int64_t n, std::int64_t k, std::in
   return split_along_k(*kernel.split_k, kernel.channels_per_workgroup, n, k, group_size);
 }
 
-std::uint32_t Dispatch::constant(std::string_view name) const {
+std::optional<std::uint32_t> Dispatch::constant(std::string_view name) const {
   for (const auto& [key, value] : constants) {
     if (key == name) return value;
   }
-  throw std::logic_error(fmt::format("the dispatch has no constant {}", name));
+  return std::nullopt;
 }
 
 std::uint64_t scratch_bytes(const KernelDesc& kernel, std::int64_t n, std::uint32_t k_slices) {
@@ -204,20 +204,16 @@ Dispatch fit_to_shape(const KernelDesc& kernel, Dispatch dispatch, std::int64_t 
 std::vector<vk_util::SpecializationConstant> specialization(const KernelDesc& kernel, const Dispatch& dispatch,
                                                             std::int64_t group_size) {
   std::vector<vk_util::SpecializationConstant> out;
-  for (const auto& constant : kernel.specialization) {
-    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
-    const std::string& name = constant.first;
-    const std::uint32_t id = constant.second;
+  for (const auto& [name, id] : kernel.specialization) {
     if (name == "group_size" || name == "k4_per_group") {
       out.push_back({id, static_cast<std::uint32_t>(name == "group_size" ? group_size : group_size / 4)});
       continue;
     }
-    const auto value = std::find_if(dispatch.constants.begin(), dispatch.constants.end(),
-                                    [&](const auto& c) { return c.first == name; });
-    if (value == dispatch.constants.end()) {
+    const auto value = dispatch.constant(name);
+    if (!value) {
       throw std::logic_error(fmt::format("kernel {}: no value for specialization constant {}", kernel.name, name));
     }
-    out.push_back({id, value->second});
+    out.push_back({id, *value});
   }
   return out;
 }

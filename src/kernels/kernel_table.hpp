@@ -85,8 +85,8 @@ struct Dispatch {
   std::uint32_t workgroups(std::int64_t n) const {
     return static_cast<std::uint32_t>((n + channels_per_workgroup - 1) / channels_per_workgroup);
   }
-  // The value of constant `name`; std::logic_error when the dispatch has none.
-  std::uint32_t constant(std::string_view name) const;
+  // The value of constant `name`, if the dispatch has one.
+  std::optional<std::uint32_t> constant(std::string_view name) const;
   bool operator==(const Dispatch&) const = default;
 };
 // Without a shape: a split-K kernel at its declared subgroups, K in one workgroup (explain's view).

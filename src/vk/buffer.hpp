@@ -2,6 +2,7 @@
 // Storage buffers and their staging transfers. Every buffer owns its memory (one allocation per
 // buffer keeps lifetimes obvious; the benchmark allocates a handful per case).
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -32,6 +33,14 @@ class Buffer {
 void upload(const Context& context, Commands& commands, const Buffer& target, std::span<const std::uint8_t> bytes);
 // Copies `target` fully into host memory; waits for completion.
 std::vector<std::uint8_t> download(const Context& context, Commands& commands, const Buffer& source);
+// The same, as values of T (bytes past the last whole value dropped).
+template <typename T>
+std::vector<T> download_as(const Context& context, Commands& commands, const Buffer& source) {
+  const auto bytes = download(context, commands, source);
+  std::vector<T> values(bytes.size() / sizeof(T));
+  std::memcpy(values.data(), bytes.data(), values.size() * sizeof(T));
+  return values;
+}
 // Fills `target` with a repeated 32-bit pattern on the GPU (NaN poisoning of outputs).
 void fill(Commands& commands, const Buffer& target, std::uint32_t pattern);
 // GPU-side copy, used to make the cold-cache copies of uploaded weights.

@@ -3,11 +3,7 @@
 // dispatch after dispatch, whatever order the workgroups finish in.
 #include <gtest/gtest.h>
 
-#include <cmath>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-
+#include "../support/spirv_file.hpp"
 #include "vk/buffer.hpp"
 #include "vk/commands.hpp"
 #include "vk/context.hpp"
@@ -17,22 +13,6 @@ namespace qgemv {
 namespace {
 
 constexpr std::uint32_t kChannelsPerRange = 64;
-
-std::vector<std::uint32_t> probe_spirv() {
-  std::ifstream in(QGEMV_SPLIT_K_PROBE_SPV, std::ios::binary);
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::uint32_t> words(bytes.size() / 4);
-  std::memcpy(words.data(), bytes.data(), words.size() * 4);
-  return words;
-}
-
-template <typename T>
-std::vector<T> read_back(const vk_util::Context& context, vk_util::Commands& commands, const vk_util::Buffer& buffer) {
-  const auto bytes = vk_util::download(context, commands, buffer);
-  std::vector<T> values(bytes.size() / sizeof(T));
-  std::memcpy(values.data(), bytes.data(), values.size() * sizeof(T));
-  return values;
-}
 
 class SplitK : public ::testing::TestWithParam<std::uint32_t> {};
 
@@ -46,7 +26,7 @@ TEST_P(SplitK, EveryChannelSumsEverySliceOnceInEachOfTwoDispatches) {
   vk_util::Buffer scratch(context, 4 * (ranges + slices * ranges * kChannelsPerRange), vk_util::Buffer::Kind::device);
   vk_util::fill(commands, y, 0x7FC00000u);  // NaN: a channel never written shows
   vk_util::fill(commands, scratch, 0u);
-  const auto spirv = probe_spirv();
+  const auto spirv = testing::read_spirv_words(QGEMV_SPLIT_K_PROBE_SPV);
   ASSERT_FALSE(spirv.empty()) << QGEMV_SPLIT_K_PROBE_SPV;
   vk_util::ComputePipeline pipeline(
       context, {spirv, {vk::DescriptorType::eStorageBuffer, vk::DescriptorType::eStorageBuffer}, 4, {}, 1});
@@ -63,13 +43,13 @@ TEST_P(SplitK, EveryChannelSumsEverySliceOnceInEachOfTwoDispatches) {
     pipeline.dispatch(cmd, 0, {push, 4}, ranges, slices);
   });
 
-  const auto sums = read_back<float>(context, commands, y);
+  const auto sums = vk_util::download_as<float>(context, commands, y);
   for (std::uint32_t c = 0; c < n; ++c) {
     const double expected = 16.0 * slices * c + slices * (slices + 1) / 2.0;
     ASSERT_EQ(sums[c], expected) << "channel " << c << " of " << slices << " slices";
   }
   if (slices > 1) {
-    const auto counters = read_back<std::uint32_t>(context, commands, scratch);
+    const auto counters = vk_util::download_as<std::uint32_t>(context, commands, scratch);
     for (std::uint32_t r = 0; r < ranges; ++r) EXPECT_EQ(counters[r], 2 * slices) << "range " << r;
   }
   EXPECT_EQ(context.validation_log().count, 0u);

@@ -2,10 +2,7 @@
 // (tests/shaders/census_probe.comp, compiled by the build) and on the embedded kernels.
 #include <gtest/gtest.h>
 
-#include <cstring>
-#include <fstream>
-#include <iterator>
-
+#include "../support/spirv_file.hpp"
 #include "explain/census.hpp"
 #include "explain/explain.hpp"
 #include "explain/spirv_module.hpp"
@@ -14,16 +11,10 @@
 namespace qgemv::explain {
 namespace {
 
-std::vector<std::uint32_t> read_words(const char* path) {
-  std::ifstream in(path, std::ios::binary);
-  const std::vector<char> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  std::vector<std::uint32_t> words(bytes.size() / 4);
-  std::memcpy(words.data(), bytes.data(), words.size() * 4);
-  return words;
-}
+using testing::read_spirv_words;
 
 TEST(SpirvModule, ReadsHeaderFunctionsNamesAndDecorations) {
-  const SpirvModule module(read_words(QGEMV_CENSUS_PROBE_SPV));
+  const SpirvModule module(read_spirv_words(QGEMV_CENSUS_PROBE_SPV));
   EXPECT_GE(module.version(), 0x00010300u);  // --target-env vulkan1.1 is SPIR-V 1.3
   ASSERT_EQ(module.functions().size(), 1u);
   EXPECT_EQ(module.name(module.entry_point()), "main");
@@ -40,7 +31,7 @@ TEST(SpirvModule, ReadsHeaderFunctionsNamesAndDecorations) {
 
 TEST(SpirvModule, RejectsWhatIsNotAModule) {
   EXPECT_THROW(SpirvModule(std::vector<std::uint32_t>{}), std::invalid_argument);
-  auto words = read_words(QGEMV_CENSUS_PROBE_SPV);
+  auto words = read_spirv_words(QGEMV_CENSUS_PROBE_SPV);
   auto bad_magic = words;
   bad_magic[0] = 0x12345678u;
   EXPECT_THROW(SpirvModule{bad_magic}, std::invalid_argument);
@@ -72,7 +63,7 @@ void expect_probe_counts(const LoopCensus& census) {
 }
 
 TEST(Census, CountsTheInnerLoopOfTheProbe) {
-  const SpirvModule module(read_words(QGEMV_CENSUS_PROBE_SPV));
+  const SpirvModule module(read_spirv_words(QGEMV_CENSUS_PROBE_SPV));
   const auto census = census_inner_loop(module, Bindings{}, {});
   expect_probe_counts(census);
   EXPECT_EQ(census.per_iteration[Category::qparam_load], 0);  // EXTRA_QPARAM_LOAD defaults to 0
@@ -85,7 +76,7 @@ TEST(Census, CountsTheInnerLoopOfTheProbe) {
 }
 
 TEST(Census, FollowsSpecializationOfBranchConditions) {
-  const SpirvModule module(read_words(QGEMV_CENSUS_PROBE_SPV));
+  const SpirvModule module(read_spirv_words(QGEMV_CENSUS_PROBE_SPV));
   const auto census = census_inner_loop(module, Bindings{}, {{0u, 1u}});
   expect_probe_counts(census);
   EXPECT_EQ(census.per_iteration[Category::qparam_load], 1);
@@ -93,14 +84,14 @@ TEST(Census, FollowsSpecializationOfBranchConditions) {
 }
 
 TEST(Census, ReadsTheOptimizedSsaFormToo) {
-  const SpirvModule module(read_words(QGEMV_CENSUS_PROBE_OPT_SPV));
+  const SpirvModule module(read_spirv_words(QGEMV_CENSUS_PROBE_OPT_SPV));
   const auto census = census_inner_loop(module, Bindings{}, {});
   expect_probe_counts(census);
   EXPECT_EQ(census.per_iteration[Category::local], 0);
 }
 
 TEST(Census, BindingNumbersDecideWhatCountsAsWeights) {
-  const SpirvModule module(read_words(QGEMV_CENSUS_PROBE_SPV));
+  const SpirvModule module(read_spirv_words(QGEMV_CENSUS_PROBE_SPV));
   Bindings swapped;
   swapped.weights = 2;  // x becomes "the weights": 4 loads of 32 bits
   swapped.input = 0;
